@@ -1,0 +1,35 @@
+# converge_assets: `make demo` migrates the demo databases; `make test` runs the test suite.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+export DAGSTER_HOME ?= $(CURDIR)
+export DAGSTER_POSTGRES_URL ?= postgresql+psycopg2://postgres@127.0.0.1:5432/dagster
+
+.PHONY: env services demo test lint ui bench
+
+env:  ## the virtualenv with every dependency (installs uv from PyPI if missing)
+	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv
+	@$(UV) sync --quiet --frozen
+
+services:  ## MariaDB and PostgreSQL running locally
+	@bash scripts/services.sh
+
+demo: env services  ## create the demo sources and migrate both
+	$(UV) run python -m converge_assets.demo.seed
+	$(UV) run converge discover --all
+	$(UV) run converge run --source alkemio
+	$(UV) run converge run --source kratos
+	@echo
+	@echo "Open the Dagster UI:  make ui   (then http://127.0.0.1:3000)"
+
+test: env services  ## the test suite, against the real MariaDB and PostgreSQL
+	$(UV) run pytest
+
+lint: env
+	$(UV) run ruff check . && $(UV) run ruff format --check .
+
+ui: env services  ## the Dagster UI and daemon on http://127.0.0.1:3000
+	$(UV) run python -c "from converge_assets.cli import prepare_instance_environment as p; p()"
+	$(UV) run dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+bench: env services  ## converge vs pgloader vs the raw client pipeline
+	$(UV) run python -m benchmarks.run
