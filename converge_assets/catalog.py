@@ -1,0 +1,115 @@
+"""The table catalog: what `converge discover` read from MySQL's information_schema.
+
+Definitions are built from the catalog file, never from a live database, so the code location
+loads (and the UI shows every table) with no database reachable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    data_type: str  # information_schema DATA_TYPE, e.g. "varchar", "tinyint"
+    column_type: str  # information_schema COLUMN_TYPE, e.g. "varchar(255)", "tinyint(1) unsigned"
+    nullable: bool
+    charset: str | None = None  # CHARACTER_SET_NAME for text columns
+    extra: str = ""  # e.g. "auto_increment"
+
+    @property
+    def unsigned(self) -> bool:
+        return "unsigned" in self.column_type
+
+    @property
+    def is_auto_increment(self) -> bool:
+        return "auto_increment" in self.extra
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = ()
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def fingerprint(self) -> str:
+        """A stable hash of the table's catalog entry: the assets' code_version, so a changed
+        source schema shows up as changed in the UI."""
+        payload = json.dumps(asdict(self), sort_keys=True).encode()
+        return hashlib.sha256(payload).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    source: str
+    mysql_database: str
+    tables: tuple[Table, ...] = field(default_factory=tuple)
+
+    def table(self, name: str) -> Table:
+        for t in self.tables:
+            if t.name == name:
+                return t
+        raise KeyError(f"table {name!r} is not in the catalog of source {self.source!r}")
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, sort_keys=False) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Catalog:
+        tables = tuple(
+            Table(
+                name=t["name"],
+                columns=tuple(Column(**c) for c in t["columns"]),
+                primary_key=tuple(t.get("primary_key", ())),
+            )
+            for t in data["tables"]
+        )
+        return cls(source=data["source"], mysql_database=data["mysql_database"], tables=tables)
+
+
+def catalog_path(config_path: Path, source: str) -> Path:
+    """Catalog files live beside the config: `<config dir>/catalog/<source>.json`."""
+    return config_path.parent / "catalog" / f"{source}.json"
+
+
+def load_catalog(path: Path) -> Catalog | None:
+    if not path.exists():
+        return None
+    return Catalog.from_dict(json.loads(path.read_text()))
+
+
+def write_catalog(catalog: Catalog, path: Path) -> None:
+    write_atomically(path, catalog.to_json().encode())
+
+
+def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Write to a temporary file in the same directory and rename it over the target, so a
+    reader never sees a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,275 @@
+"""The PostgreSQL side: the resource and every SQL statement run against the target server."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import psycopg
+from dagster import ConfigurableResource
+from psycopg import sql
+
+from .config import ServerURL, redact
+from .target_schema import ForeignKey, TargetColumn, TargetTable
+
+
+class TargetError(Exception):
+    """An error from the PostgreSQL side, with the password scrubbed from its text."""
+
+
+class PostgresResource(ConfigurableResource):
+    """A PostgreSQL server. `url` comes from an environment variable (`EnvVar`)."""
+
+    url: str
+
+    @contextlib.contextmanager
+    def connect(self, database: str) -> Iterator[psycopg.Connection]:
+        server = ServerURL.parse(self.url, 5432)
+        try:
+            conn = psycopg.connect(
+                host=server.host,
+                port=server.port,
+                user=server.user,
+                password=server.password or None,
+                dbname=database,
+                connect_timeout=10,
+                application_name="converge_assets",
+                sslmode={"disabled": "disable", "preferred": "prefer", "required": "require"}[
+                    server.ssl
+                ],
+            )
+        except psycopg.Error as e:
+            raise TargetError(
+                f"cannot connect to PostgreSQL at {server} ({database}): {redact(str(e))}"
+            ) from None
+        try:
+            yield conn
+        finally:
+            with contextlib.suppress(Exception):
+                conn.close()
+
+
+def table_ident(schema: str, table: str) -> sql.Composed:
+    return sql.Identifier(schema, table)
+
+
+# --- the target schema ----------------------------------------------------------------------
+
+_COLUMNS = """
+SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), t.typname,
+       NOT a.attnotnull,
+       a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '',
+       CASE WHEN a.atttypmod > 4 AND t.typname IN ('varchar', 'bpchar') THEN a.atttypmod - 4 END,
+       COALESCE((SELECT array_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e
+                 WHERE e.enumtypid = CASE WHEN t.typelem <> 0 THEN t.typelem ELSE t.oid END),
+                '{}'),
+       t.typcategory = 'A',
+       pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname)
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+JOIN pg_type t ON t.oid = a.atttypid
+WHERE n.nspname = %s AND c.relkind IN ('r', 'p')
+ORDER BY c.relname, a.attnum
+"""
+
+_FOREIGN_KEYS = """
+SELECT con.conname, src.relname, tgt.relname,
+       ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, i)
+             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i),
+       ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(n, i)
+             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i)
+FROM pg_constraint con
+JOIN pg_class src ON src.oid = con.conrelid
+JOIN pg_class tgt ON tgt.oid = con.confrelid
+JOIN pg_namespace n ON n.oid = src.relnamespace
+WHERE con.contype = 'f' AND n.nspname = %s
+ORDER BY src.relname, con.conname
+"""
+
+
+def read_target_schema(conn: psycopg.Connection, schema: str) -> dict[str, TargetTable]:
+    with conn.cursor() as cur:
+        cur.execute(_COLUMNS, (schema,))
+        columns: dict[str, list[TargetColumn]] = {}
+        for (
+            table,
+            name,
+            data_type,
+            udt,
+            nullable,
+            has_default,
+            max_len,
+            labels,
+            is_array,
+            seq,
+        ) in cur:
+            columns.setdefault(table, []).append(
+                TargetColumn(
+                    name=name,
+                    data_type=data_type,
+                    udt_name=udt,
+                    nullable=nullable,
+                    has_default=has_default,
+                    max_length=max_len,
+                    enum_labels=tuple(labels),
+                    is_array=is_array,
+                    sequence=seq,
+                )
+            )
+        cur.execute(_FOREIGN_KEYS, (schema,))
+        fks: dict[str, list[ForeignKey]] = {}
+        referenced: set[str] = set()
+        for name, table, ref_table, cols, ref_cols in cur:
+            fks.setdefault(table, []).append(
+                ForeignKey(name, table, tuple(cols), ref_table, tuple(ref_cols))
+            )
+            referenced.add(ref_table)
+    conn.rollback()
+    return {
+        t: TargetTable(
+            schema=schema,
+            name=t,
+            columns=tuple(cols),
+            referenced_by_foreign_keys=t in referenced,
+            foreign_keys=tuple(fks.get(t, ())),
+        )
+        for t, cols in columns.items()
+    }
+
+
+# --- load -----------------------------------------------------------------------------------
+
+
+def disable_triggers_locally() -> sql.Composable:
+    # Foreign-key triggers off for this transaction only: tables load in any order.
+    return sql.SQL("SET LOCAL session_replication_role = replica")
+
+
+def empty_table(target: TargetTable) -> sql.Composable:
+    ident = table_ident(target.schema, target.name)
+    # Never TRUNCATE ... CASCADE: it would empty child tables loaded earlier. TRUNCATE is refused
+    # for a table other tables reference, so those are emptied with DELETE (no triggers fire).
+    if target.referenced_by_foreign_keys:
+        return delete_all(target.schema, target.name)
+    return sql.SQL("TRUNCATE ONLY {}").format(ident)
+
+
+def delete_all(schema: str, table: str) -> sql.Composable:
+    return sql.SQL("DELETE FROM ONLY {}").format(table_ident(schema, table))
+
+
+def copy_from_csv(target: TargetTable, columns: list[str]) -> sql.Composable:
+    return sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv, HEADER MATCH)").format(
+        table_ident(target.schema, target.name),
+        sql.SQL(", ").join(sql.Identifier(c) for c in columns),
+    )
+
+
+def count_rows(schema: str, table: str) -> sql.Composable:
+    return sql.SQL("SELECT count(*) FROM {}").format(table_ident(schema, table))
+
+
+def set_sequence(sequence: str, schema: str, table: str, column: str, floor: int) -> sql.Composable:
+    """Set a serial/identity sequence past the largest loaded value (and past MySQL's
+    AUTO_INCREMENT counter, so ids of deleted rows are never handed out again)."""
+    return sql.SQL(
+        "SELECT setval({seq}::regclass, GREATEST(COALESCE(max({col}), 0), {floor}, 1), "
+        "GREATEST(COALESCE(max({col}), 0), {floor}) > 0) FROM {tbl}"
+    ).format(
+        seq=sql.Literal(sequence),
+        col=sql.Identifier(column),
+        floor=sql.Literal(floor),
+        tbl=table_ident(schema, table),
+    )
+
+
+def sequence_state(sequence: str, schema: str, table: str, column: str) -> sql.Composable:
+    """The value the next nextval() would return, and the column's maximum."""
+    return sql.SQL(
+        "SELECT CASE WHEN s.is_called THEN s.last_value + 1 ELSE s.last_value END, "
+        "(SELECT max({col}) FROM {tbl}) FROM {seq} s"
+    ).format(
+        seq=sql.SQL(sequence),
+        col=sql.Identifier(column),
+        tbl=table_ident(schema, table),
+    )
+
+
+def orphan_rows(fk: ForeignKey, schema: str, sample: int) -> sql.Composable:
+    """Child rows whose (non-NULL) foreign key has no parent row: count and a sample of keys."""
+    child = table_ident(schema, fk.table)
+    parent = table_ident(schema, fk.referenced_table)
+    join = sql.SQL(" AND ").join(
+        sql.SQL("p.{} = c.{}").format(sql.Identifier(r), sql.Identifier(col))
+        for col, r in zip(fk.columns, fk.referenced_columns, strict=True)
+    )
+    not_null = sql.SQL(" AND ").join(
+        sql.SQL("c.{} IS NOT NULL").format(sql.Identifier(col)) for col in fk.columns
+    )
+    key = sql.SQL(" || ',' || ").join(
+        sql.SQL("c.{}::text").format(sql.Identifier(col)) for col in fk.columns
+    )
+    return sql.SQL(
+        "SELECT count(*), (array_agg({key}))[1:{n}] FROM {child} c "
+        "WHERE {not_null} AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE {join})"
+    ).format(
+        key=key, n=sql.Literal(sample), child=child, not_null=not_null, parent=parent, join=join
+    )
+
+
+def _parity_bucket(key_sql: str, buckets: int) -> str:
+    return f"(('x' || left(md5({key_sql}), 8))::bit(32)::bigint % {buckets})"
+
+
+def _concat(parts: list[str]) -> str:
+    return f"concat_ws('|', {', '.join(parts)})"
+
+
+def parity_buckets(
+    schema: str, table: str, key: list[str], row: list[str], buckets: int
+) -> sql.Composable:
+    """The same buckets as MySQL's parity_buckets_sql, from PostgreSQL's digests."""
+    # Digest expressions may hold braces: compose, never .format() them.
+    return sql.Composed(
+        [
+            sql.SQL(
+                f"SELECT {_parity_bucket(_concat(key), buckets)}, count(*), "
+                f"sum(('x' || left(md5({_concat(row)}), 15))::bit(60)::bigint)::text FROM "
+            ),
+            table_ident(schema, table),
+            sql.SQL(" GROUP BY 1"),
+        ]
+    )
+
+
+def parity_rows(
+    schema: str,
+    table: str,
+    key: list[str],
+    row: list[str],
+    json_columns: list[str],
+    buckets: int,
+    only: list[int] | None = None,
+) -> sql.Composable:
+    bucket = _parity_bucket(_concat(key), buckets)
+    extra = [sql.SQL(", {}::text").format(sql.Identifier(c)) for c in json_columns]
+    where = f" WHERE {bucket} IN ({', '.join(map(str, only))})" if only else ""
+    return sql.Composed(
+        [
+            sql.SQL(f"SELECT {bucket}, {_concat(key)}, md5({_concat(row)})"),
+            *extra,
+            sql.SQL(" FROM "),
+            table_ident(schema, table),
+            sql.SQL(where),
+        ]
+    )
+
+
+def error_text(e: BaseException) -> str:
+    """A psycopg error as one line with its context (COPY's line and column), no secrets."""
+    diag = getattr(e, "diag", None)
+    parts = [str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__]
+    if diag is not None and diag.context:
+        parts.append(f"({diag.context.strip().splitlines()[0]})")
+    return redact(" ".join(parts))
