@@ -1,0 +1,940 @@
+"""The per-column conversion plan: how MySQL writes each value as a finished CSV field.
+
+Decided before any row moves, from the MySQL column (catalog), the PostgreSQL column (target
+schema) and an optional explicit transform from the config. For every column the plan holds:
+
+- `field_sql`: a MySQL expression giving the column's CSV field text, ready for PostgreSQL
+  `COPY ... (FORMAT csv)`: an unquoted empty field for SQL NULL, the value otherwise (text always
+  quoted, `"` doubled, so `''` is `""` and a lone `\\.` is harmless). It is SQL NULL exactly when
+  one of the column's refusals applies, so the row's whole `CONCAT` line is NULL and the exporter
+  knows to diagnose. Lines may come back as binary strings: treat them as bytes (UTF-8).
+- `refusals`: MySQL conditions on the raw column that are true for a value that cannot be carried
+  over honestly (a NUL byte in text, a zero date, 2 into a boolean, a non-UUID into uuid, ...).
+- `conversions`: deliberate, counted changes (`''` into uuid becomes NULL, a zero date becomes
+  NULL with the `zero_date_to_null` transform).
+- `mysql_digest_sql` / `postgres_digest_sql`: expressions giving identical text on both servers
+  for equal values (never containing `,` or `|`; SQL NULL is the marker `NULL`, which no non-NULL
+  value's digest can be). None for jsonb, whose key order, whitespace and numbers PostgreSQL
+  normalises: compare those in Python with `canonical_json` (see docs/type-mapping.md).
+
+SQL literals here never contain a backslash (they are built with CHAR() or hex literals), so the
+expressions mean the same with or without NO_BACKSLASH_ESCAPES. See docs/type-mapping.md for the
+full table of type pairs, rules and refusals.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .catalog import Column, Table
+from .target_schema import TargetColumn, TargetTable
+
+TRANSFORMS = ("base64", "zero_date_to_null")
+
+# The digest of SQL NULL on both sides. Every non-NULL digest is a hex MD5, a number, a date, a
+# uuid or an IEEE-754 hex pattern, so none of them can be this text.
+NULL_DIGEST = "NULL"
+
+
+# --- identifiers ----------------------------------------------------------------------------
+
+
+def quote_mysql(name: str) -> str:
+    """A MySQL identifier: backticks, with any backtick doubled."""
+    return "`" + name.replace("`", "``") + "`"
+
+
+def quote_postgres(name: str) -> str:
+    """A PostgreSQL identifier: double quotes, with any double quote doubled."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _my_text(value: str) -> str:
+    """A MySQL utf8mb4 string literal for any text, independent of NO_BACKSLASH_ESCAPES."""
+    if re.fullmatch(r"[A-Za-z0-9 _.,:;{}()\[\]<>=+*#@!?%&|^~$-]*", value):
+        return f"'{value}'"
+    return f"CONVERT(X'{value.encode().hex().upper()}' USING utf8mb4)"
+
+
+# --- the plan -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnsupportedColumn:
+    column: str
+    mysql_type: str
+    postgres_type: str
+    reason: str
+
+
+class UnsupportedTypePair(Exception):
+    """Columns whose MySQL -> PostgreSQL type pair (or transform) has no honest conversion.
+
+    Raised once per table, listing every unsupported column."""
+
+    def __init__(self, table: str, columns: list[UnsupportedColumn]):
+        self.table = table
+        self.columns = tuple(columns)
+        details = "; ".join(
+            f"column {c.column!r}: MySQL {c.mysql_type} -> PostgreSQL {c.postgres_type}: {c.reason}"
+            for c in self.columns
+        )
+        super().__init__(f"table {table!r}: unsupported type pair(s): {details}")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    condition_sql: str  # MySQL boolean expression on the raw column, true for a refused value
+    reason: str
+
+
+@dataclass(frozen=True)
+class Conversion:
+    name: str  # e.g. "empty_uuid_to_null"
+    condition_sql: str  # MySQL boolean expression, true for each value converted
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    column: str
+    mysql_type: str
+    postgres_type: str
+    rule: str
+    field_sql: str
+    refusals: tuple[Refusal, ...] = ()
+    conversions: tuple[Conversion, ...] = ()
+    mysql_digest_sql: str | None = None
+    postgres_digest_sql: str | None = None
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    table: str
+    columns: tuple[ColumnPlan, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.column for c in self.columns]
+
+    def line_sql(self) -> str:
+        """One CSV line per row (without its line feed); NULL when any field is refused."""
+        return "CONCAT(" + ", ',', ".join(c.field_sql for c in self.columns) + ")"
+
+    def refusal_sql(self) -> str:
+        """True for a row holding at least one refused value."""
+        conds = [r.condition_sql for c in self.columns for r in c.refusals]
+        return " OR ".join(f"({c})" for c in conds) if conds else "FALSE"
+
+
+# --- type facts -----------------------------------------------------------------------------
+
+_MYSQL_TEXT = {"char", "varchar", "tinytext", "text", "mediumtext", "longtext"}
+_MYSQL_BINARY = {"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob"}
+_MYSQL_INT = {  # signed min, signed max, unsigned max
+    "tinyint": (-(2**7), 2**7 - 1, 2**8 - 1),
+    "smallint": (-(2**15), 2**15 - 1, 2**16 - 1),
+    "mediumint": (-(2**23), 2**23 - 1, 2**24 - 1),
+    "int": (-(2**31), 2**31 - 1, 2**32 - 1),
+    "integer": (-(2**31), 2**31 - 1, 2**32 - 1),
+    "bigint": (-(2**63), 2**63 - 1, 2**64 - 1),
+}
+_PG_INT = {
+    "int2": (-(2**15), 2**15 - 1),
+    "int4": (-(2**31), 2**31 - 1),
+    "int8": (-(2**63), 2**63 - 1),
+}
+_PG_TEXT = {"text", "varchar", "bpchar", "citext"}
+# Charsets whose every value converts to utf8mb4 and back unchanged (checked for latin1, which
+# MariaDB maps as cp1252, in the tests); any other charset gets a round-trip refusal.
+_LOSSLESS_CHARSETS = {"utf8mb4", "utf8mb3", "utf8", "latin1", "ascii"}
+_UUID_REGEX = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+# JSON texts MariaDB's JSON_VALID accepts but PostgreSQL's json input rejects (measured on
+# MariaDB 10.11 / PostgreSQL 15): an escape other than \" \\ \/ \b \f \n \r \t \uXXXX, and a
+# number whose '.', '-' or exponent is not followed by a digit ("1.", "1.e5", "-", "1e+").
+# Strings are skipped for the latter.
+_JSON_BAD_ESCAPE = r'(?<!\\)(?:\\\\)*+\\[^"\\/bfnrtu]'
+_JSON_BAD_NUMBER = (
+    r'"(?:[^"\\]++|\\[\s\S])*+"(*SKIP)(*FAIL)|[0-9]\.(?![0-9])|-(?![0-9])|[0-9][eE](?![+-]?[0-9])'
+)
+_JSONB_NUL_ESCAPE = r"(?<!\\)(?:\\\\)*+\\u0000"
+
+_CSV_QUOTE = "'\"'"
+_BACKSLASH = "CHAR(92 USING utf8mb4)"
+_BYTEA_PREFIX = "CHAR(92, 120 USING ascii)"  # \x
+
+
+def _typmod(data_type: str) -> tuple[int, ...]:
+    m = re.search(r"\((\d+)(?:\s*,\s*(\d+))?\)", data_type)
+    if not m:
+        return ()
+    return tuple(int(g) for g in m.groups() if g is not None)
+
+
+def _enum_labels(column_type: str) -> list[str]:
+    """Labels of `enum('a','b''c')` / `set(...)` as information_schema shows them: a quote is
+    doubled, a backslash doubled."""
+    body = column_type[column_type.index("(") + 1 : column_type.rindex(")")]
+    labels = []
+    for m in re.finditer(r"'((?:[^'\\]|''|\\.)*)'", body):
+        labels.append(
+            re.sub(r"''|\\(.)", lambda g: "'" if g.group(0) == "''" else g.group(1), m.group(1))
+        )
+    return labels
+
+
+def _pg_kind(tc: TargetColumn) -> str:
+    if tc.is_array:
+        if tc.enum_labels:
+            return "enum[]"
+        if tc.udt_name in ("_text", "_varchar"):
+            return "text[]"
+        return "array"
+    if tc.enum_labels:
+        return "enum"
+    return tc.udt_name
+
+
+# --- building blocks ------------------------------------------------------------------------
+
+
+@dataclass
+class _Parts:
+    value: str  # SQL: the CSV field of a non-NULL, accepted, unconverted value
+    rule: str
+    mysql_digest: str | None  # SQL: digest text of such a value (None: no SQL digest)
+    postgres_digest: str | None
+    refusals: list[Refusal] = field(default_factory=list)
+    to_null: list[Conversion] = field(default_factory=list)  # values written as NULL, counted
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _utf8(col: Column, q: str) -> str:
+    cs = (col.charset or "utf8mb4").lower()
+    return q if cs == "utf8mb4" else f"CONVERT({q} USING utf8mb4)"
+
+
+def _csv_quoted(text_sql: str) -> str:
+    # MariaDB's REPLACE moves the rest of the string at every match: quadratic, ~30 minutes for
+    # a 10 MB text full of quotes. REGEXP_REPLACE on the UTF-8 bytes (a binary string, so no
+    # UTF-8 check per match) is linear but costs a few microseconds more per value, so it only
+    # takes values of 1 KiB and more. 0x22 never occurs inside a multi-byte UTF-8 character.
+    quoted = (
+        f"IF(LENGTH({text_sql}) < 1024, REPLACE({text_sql}, {_CSV_QUOTE}, '\"\"'), "
+        f"REGEXP_REPLACE(CAST({text_sql} AS BINARY), {_CSV_QUOTE}, '\"\"'))"
+    )
+    return f"CONCAT({_CSV_QUOTE}, {quoted}, {_CSV_QUOTE})"
+
+
+def _nul_refusal(u: str) -> Refusal:
+    return Refusal(
+        f"LOCATE(X'00', CAST({u} AS BINARY)) > 0",
+        "contains a NUL byte (0x00), which PostgreSQL text cannot hold",
+    )
+
+
+def _charset_refusals(col: Column, q: str) -> list[Refusal]:
+    cs = (col.charset or "utf8mb4").lower()
+    if cs in _LOSSLESS_CHARSETS:
+        return []
+    return [
+        Refusal(
+            f"CAST(CONVERT(CONVERT({q} USING utf8mb4) USING {cs}) AS BINARY) <> CAST({q} AS BINARY)",
+            f"a character of charset {cs} has no UTF-8 equivalent",
+        )
+    ]
+
+
+def _md5_text(u: str) -> str:
+    return f"MD5({u})"
+
+
+def _pg_md5_text(qp: str) -> str:
+    return f"md5({qp}::text)"
+
+
+def _zero_date_sql(q: str) -> str:
+    return f"(MONTH({q}) = 0 OR DAYOFMONTH({q}) = 0)"
+
+
+# The IEEE-754 bit pattern of a double as 16 lower-case hex digits, computed with exact
+# arithmetic (scaling by powers of two): the float digest both servers agree on. PostgreSQL's
+# own float text is not always the shortest form (1e23 prints as 9.999999999999999e+22), so
+# comparing texts would report false differences.
+def _mysql_double_bits(x: str) -> str:
+    a = f"ABS({x})"
+    e0 = f"LEAST(FLOOR(LOG2({a})), 1023)"
+    e = (
+        f"({e0} - IF(POW(2, {e0}) > {a}, 1, 0) "
+        f"+ IF({e0} < 1023 AND POW(2, LEAST({e0} + 1, 1023)) <= {a}, 1, 0))"
+    )
+    # Only integer and bit operations on the pieces, and a string CASE: a numeric IF/CASE
+    # would mix its branches' types through DOUBLE and lose the low bits.
+    sign = f"(({x} < 0 OR ({x} = 0 AND ATAN2({x}, -1) < 0)) << 63)"
+    normal = (
+        f"(CAST({e} + 1023 AS UNSIGNED) << 52) "
+        f"| CAST(({a} / POW(2, {e}) - 1) * 4503599627370496 AS UNSIGNED) | {sign}"
+    )
+    subnormal = f"CAST({a} * POW(2, 537) * POW(2, 537) AS UNSIGNED) | {sign}"
+    return (
+        f"LOWER(LPAD(CASE WHEN {x} = 0 THEN HEX({sign}) WHEN {e} >= -1022 THEN HEX({normal}) "
+        f"ELSE HEX({subnormal}) END, 16, '0'))"
+    )
+
+
+def _mysql_decimal_canonical(s: str) -> str:
+    """Decimal text without trailing fractional zeros ('1.500' -> '1.5', '2.000' -> '2')."""
+    trimmed = f"IF(LOCATE('.', {s}) > 0, TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM {s})), {s})"
+    return f"IF({trimmed} = '-0', '0', {trimmed})"
+
+
+# --- per family -----------------------------------------------------------------------------
+
+
+def _text_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
+    u = _utf8(col, q)
+    refusals = [_nul_refusal(u), *_charset_refusals(col, q)]
+    notes = []
+    if (col.charset or "utf8mb4").lower() != "utf8mb4":
+        notes.append(f"converted from {col.charset} to UTF-8")
+    if tc.max_length is not None and tc.udt_name in ("varchar", "bpchar"):
+        refusals.append(
+            Refusal(
+                f"CHAR_LENGTH({u}) > {tc.max_length}",
+                f"longer than the {tc.max_length} characters {tc.data_type} holds",
+            )
+        )
+    if tc.udt_name == "bpchar" and col.data_type != "char":
+        refusals.append(
+            Refusal(
+                f"{q} LIKE '% '",
+                f"ends in a space, which PostgreSQL {tc.data_type} does not keep apart from padding",
+            )
+        )
+    rule = "text, always quoted with '\"' doubled; line breaks, tabs and backslashes kept"
+    if notes:
+        rule += "; " + "; ".join(notes)
+    return _Parts(_csv_quoted(u), rule, _md5_text(u), _pg_md5_text(qp), refusals)
+
+
+def _json_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
+    u = _utf8(col, q)
+    ub = f"{u} COLLATE utf8mb4_bin"
+    refusals = [
+        _nul_refusal(u),
+        *_charset_refusals(col, q),
+        Refusal(f"NOT JSON_VALID({u})", "not valid JSON"),
+        Refusal(
+            f"{ub} REGEXP {_my_text(_JSON_BAD_ESCAPE)}",
+            'a JSON string escape PostgreSQL rejects (only \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX exist)',
+        ),
+        Refusal(
+            f"{ub} REGEXP {_my_text(_JSON_BAD_NUMBER)}",
+            "a JSON number PostgreSQL rejects (1., 1.e5, 1e+ or a lone -)",
+        ),
+    ]
+    if tc.udt_name == "jsonb":
+        refusals.append(
+            Refusal(
+                f"{ub} REGEXP {_my_text(_JSONB_NUL_ESCAPE)}",
+                "\\u0000 in a JSON string, which jsonb cannot hold",
+            )
+        )
+        return _Parts(
+            _csv_quoted(u),
+            "JSON text, quoted; jsonb normalises key order, whitespace and numbers "
+            "(content parity compares parsed values in Python)",
+            None,
+            None,
+            refusals,
+        )
+    return _Parts(
+        _csv_quoted(u),
+        "JSON text kept byte for byte, quoted",
+        _md5_text(u),
+        _pg_md5_text(qp),
+        refusals,
+    )
+
+
+def _uuid_from_text_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
+    u = _utf8(col, q)
+    empty = f"CHAR_LENGTH({u}) = 0"
+    refusals = [
+        Refusal(
+            f"CHAR_LENGTH({u}) > 0 AND NOT (CHAR_LENGTH({u}) = 36 AND {u} REGEXP '{_UUID_REGEX}')",
+            "not a UUID (8-4-4-4-12 hexadecimal digits)",
+        )
+    ]
+    return _Parts(
+        f"LOWER({u})",
+        "UUID text, lower-cased; '' becomes NULL (counted)",
+        f"LOWER({u})",
+        f"{qp}::text",
+        refusals,
+        [Conversion("empty_uuid_to_null", empty)],
+    )
+
+
+def _uuid_from_binary_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
+    h = f"LOWER(HEX({q}))"
+    text = (
+        f"CONCAT(SUBSTRING({h}, 1, 8), '-', SUBSTRING({h}, 9, 4), '-', SUBSTRING({h}, 13, 4), '-', "
+        f"SUBSTRING({h}, 17, 4), '-', SUBSTRING({h}, 21, 12))"
+    )
+    refusals = []
+    if col.column_type != "binary(16)":
+        refusals.append(Refusal(f"LENGTH({q}) <> 16", "not 16 bytes long, so not a UUID"))
+    return _Parts(
+        text,
+        "16 bytes as a UUID, in stored byte order (no swapping of time fields)",
+        text,
+        f"{qp}::text",
+        refusals,
+    )
+
+
+def _bytea_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
+    raw = q if col.data_type in _MYSQL_BINARY else f"CAST({q} AS BINARY)"
+    rule = "bytes as \\x + hex; an empty value stays empty, not NULL"
+    if col.data_type not in _MYSQL_BINARY:
+        rule = f"the stored {col.charset or ''} bytes of the text as \\x + hex".replace("  ", " ")
+    return _Parts(
+        f"CONCAT({_BYTEA_PREFIX}, HEX({raw}))",
+        rule,
+        f"MD5({raw})",
+        f"md5({qp})",
+    )
+
+
+def _base64_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
+    raw = q if col.data_type in _MYSQL_BINARY else f"CAST({q} AS BINARY)"
+    # TO_BASE64 breaks lines every 76 characters; linear REGEXP_REPLACE removes them (REPLACE
+    # would be quadratic on a large value, see _csv_quoted).
+    b64 = f"REGEXP_REPLACE(CAST(TO_BASE64({raw}) AS BINARY), CHAR(10), '')"
+    refusals = []
+    if tc.max_length is not None and tc.udt_name in ("varchar", "bpchar"):
+        refusals.append(
+            Refusal(
+                f"4 * CEIL(LENGTH({raw}) / 3) > {tc.max_length}",
+                f"its base64 text is longer than the {tc.max_length} characters {tc.data_type} holds",
+            )
+        )
+    return _Parts(
+        f"CONCAT({_CSV_QUOTE}, {b64}, {_CSV_QUOTE})",
+        "transform base64: the stored bytes as base64 text without line breaks, quoted",
+        f"MD5({b64})",
+        _pg_md5_text(qp),
+        refusals,
+    )
+
+
+def _enum_text_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
+    p = _text_parts(col, tc, q, qp)
+    p.rule = f"{col.data_type} label text, quoted" + ("" if col.data_type == "enum" else " ('x,z')")
+    return p
+
+
+def _enum_to_enum_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
+    labels = _enum_labels(col.column_type)
+    target = set(tc.enum_labels)
+    missing = [i for i, label in enumerate(labels, start=1) if label not in target]
+    bad_index = ([] if "" in target else [0]) + missing
+    u = _utf8(col, q)
+    refusals = []
+    if bad_index:
+        names = [repr(labels[i - 1]) if i else "'' (invalid-value index 0)" for i in bad_index]
+        refusals.append(
+            Refusal(
+                f"{q} + 0 IN ({', '.join(str(i) for i in bad_index)})",
+                f"label not in PostgreSQL enum {tc.data_type}: {', '.join(names)}",
+            )
+        )
+    return _Parts(
+        _csv_quoted(u),
+        f"enum label into PostgreSQL enum {tc.data_type}, quoted",
+        _md5_text(u),
+        _pg_md5_text(qp),
+        refusals,
+    )
+
+
+def _set_to_array_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
+    labels = _enum_labels(col.column_type)
+    u = _utf8(col, q)
+    # Array literal {"x","z"} (each element quoted, \ and " escaped with \), then CSV-quoted
+    # (every " doubled): "{""x"",""z""}". Set members never contain a comma.
+    escaped = (
+        f"REPLACE(REPLACE(REPLACE({u}, {_BACKSLASH}, CONCAT({_BACKSLASH}, {_BACKSLASH})), "
+        f"{_CSV_QUOTE}, CONCAT({_BACKSLASH}, '\"\"')), ',', '\"\",\"\"')"
+    )
+    value = (
+        f"IF({q} + 0 = 0, '{{}}', CONCAT('\"{{\"\"', {escaped}, '\"\"}}\"')) COLLATE utf8mb4_bin"
+    )
+    refusals = []
+    if tc.enum_labels:
+        target = set(tc.enum_labels)
+        missing = [(i, label) for i, label in enumerate(labels) if label not in target]
+        if missing:
+            mask = sum(1 << i for i, _ in missing)
+            refusals.append(
+                Refusal(
+                    f"({q} + 0) & {mask} <> 0",
+                    f"member not in PostgreSQL enum {tc.data_type}: {', '.join(repr(m) for _, m in missing)}",
+                )
+            )
+    return _Parts(
+        value,
+        f"set members as a PostgreSQL array {{x,z}} of {tc.data_type}",
+        _md5_text(u),
+        f"md5(array_to_string({qp}, ','))",
+        refusals,
+    )
+
+
+def _int_parts(col: Column, tc: TargetColumn, q: str, qp: str, kind: str) -> _Parts:
+    lo, hi, uhi = _MYSQL_INT[col.data_type]
+    src_lo, src_hi = (0, uhi) if col.unsigned else (lo, hi)
+    refusals = []
+    if kind in _PG_INT:
+        t_lo, t_hi = _PG_INT[kind]
+        digest_pg = f"{qp}::text"
+    else:  # numeric
+        mod = _typmod(tc.data_type)
+        digest_pg = f"trim_scale({qp})::text"
+        if mod:
+            p, s = mod[0], (mod[1] if len(mod) > 1 else 0)
+            t_hi = 10 ** (p - s) - 1
+            t_lo = -t_hi
+        else:
+            t_lo, t_hi = src_lo, src_hi
+    conds = []
+    if src_lo < t_lo:
+        conds.append(f"{q} < {t_lo}")
+    if src_hi > t_hi:
+        conds.append(f"{q} > {t_hi}")
+    if conds:
+        refusals.append(
+            Refusal(" OR ".join(conds), f"outside the range of {tc.data_type} ({t_lo} .. {t_hi})")
+        )
+    return _Parts(
+        f"CAST({q} AS CHAR)",
+        "integer as decimal digits",
+        f"CAST({q} AS CHAR)",
+        digest_pg,
+        refusals,
+    )
+
+
+def _decimal_parts(col: Column, tc: TargetColumn, q: str, qp: str, kind: str) -> _Parts:
+    src = _typmod(col.column_type)
+    sp, ss = (src[0], src[1] if len(src) > 1 else 0) if src else (10, 0)
+    s = f"CAST({q} AS CHAR)"
+    refusals = []
+    if kind in _PG_INT:
+        if ss != 0:
+            raise _Unsupported("a decimal with a fractional part into an integer type would round")
+        t_lo, t_hi = _PG_INT[kind]
+        if 10**sp - 1 > t_hi:
+            refusals.append(
+                Refusal(
+                    f"{q} < {t_lo} OR {q} > {t_hi}",
+                    f"outside the range of {tc.data_type} ({t_lo} .. {t_hi})",
+                )
+            )
+        pg_digest = f"{qp}::text"
+    else:
+        mod = _typmod(tc.data_type)
+        if mod:
+            p, ts = mod[0], (mod[1] if len(mod) > 1 else 0)
+            if ss > ts:
+                refusals.append(
+                    Refusal(
+                        f"TRUNCATE({q}, {ts}) <> {q}",
+                        f"has more than {ts} decimals, {tc.data_type} would round it",
+                    )
+                )
+            if sp - ss > p - ts:
+                refusals.append(
+                    Refusal(f"ABS({q}) >= 1{'0' * (p - ts)}", f"too large for {tc.data_type}")
+                )
+        pg_digest = f"trim_scale({qp})::text"
+    return _Parts(
+        s,
+        "decimal digits exactly as MySQL prints them",
+        _mysql_decimal_canonical(s),
+        pg_digest,
+        refusals,
+    )
+
+
+def _float_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
+    # FLOAT prints with 6 significant digits (3.40282e38): widen it to DOUBLE first, whose
+    # text is the shortest that reads back to the same bits. MariaDB stores -0 as 0; a server
+    # that keeps -0 but prints "0" still gets the sign through ATAN2.
+    x = f"CAST({q} AS DOUBLE)" if col.data_type == "float" else q
+    value = f"IF({x} = 0 AND ATAN2({x}, -1) < 0, '-0', CAST({x} AS CHAR))"
+    return _Parts(
+        value,
+        "shortest text that reads back to the same binary value"
+        + (" (FLOAT widened to DOUBLE, exact)" if col.data_type == "float" else ""),
+        _mysql_double_bits(x),
+        f"encode(float8send({qp}::float8), 'hex')",
+    )
+
+
+def _bool_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
+    refusals = []
+    if col.data_type == "tinyint":
+        refusals.append(Refusal(f"{q} <> 0 AND {q} <> 1", "neither 0 nor 1, so not a boolean"))
+    return _Parts(
+        f"CAST({q} + 0 AS CHAR)",
+        "0/1 as boolean",
+        f"CAST({q} + 0 AS CHAR)",
+        f"{qp}::int::text",
+        refusals,
+    )
+
+
+def _date_refusals(col: Column, q: str, transform: str | None, parts: _Parts) -> None:
+    zero = _zero_date_sql(q)
+    if transform == "zero_date_to_null":
+        parts.to_null.append(Conversion("zero_date_to_null", zero))
+        parts.rule += "; zero dates become NULL (transform zero_date_to_null, counted)"
+    else:
+        parts.refusals.append(
+            Refusal(
+                zero,
+                "a zero date or a zero month/day, which PostgreSQL has no value for "
+                "(transform zero_date_to_null makes them NULL)",
+            )
+        )
+    parts.refusals.append(
+        Refusal(
+            f"NOT {zero} AND (YEAR({q}) = 0 OR DAYOFMONTH({q}) > DAYOFMONTH(LAST_DAY({q})))",
+            "year 0 or a day past the month's end, which PostgreSQL has no value for",
+        )
+    )
+
+
+def _date_parts(col: Column, tc: TargetColumn, q: str, qp: str, transform: str | None) -> _Parts:
+    parts = _Parts(
+        f"CAST({q} AS CHAR)",
+        "date as YYYY-MM-DD",
+        f"DATE_FORMAT({q}, '%Y-%m-%d')",
+        f"to_char({qp}, 'YYYY-MM-DD')",
+    )
+    _date_refusals(col, q, transform, parts)
+    return parts
+
+
+def _datetime_parts(
+    col: Column, tc: TargetColumn, q: str, qp: str, transform: str | None
+) -> _Parts:
+    if col.data_type == "timestamp":
+        # The instant in UTC from its epoch value: independent of the session time zone.
+        utc = f"TIMESTAMPADD(MICROSECOND, CAST(UNIX_TIMESTAMP({q}) * 1000000 AS SIGNED), '1970-01-01 00:00:00')"
+        what = "the instant in UTC"
+    else:
+        utc = q
+        what = "wall time"
+    text = f"CAST({utc} AS CHAR)"
+    tz = tc.udt_name == "timestamptz"
+    value = f"CONCAT({text}, '+00')" if tz else text
+    pg_ts = f"{qp} AT TIME ZONE 'UTC'" if tz else qp
+    parts = _Parts(
+        value,
+        f"{what} as YYYY-MM-DD HH:MM:SS[.ffffff]" + (", marked +00 (UTC)" if tz else ""),
+        f"DATE_FORMAT({utc}, '%Y-%m-%d %H:%i:%s.%f')",
+        f"to_char({pg_ts}, 'YYYY-MM-DD HH24:MI:SS.US')",
+    )
+    _date_refusals(col, q, transform, parts)
+    _precision_refusal(col, tc, q, parts)
+    return parts
+
+
+def _precision_refusal(col: Column, tc: TargetColumn, q: str, parts: _Parts) -> None:
+    src = _typmod(col.column_type)
+    src_fsp = src[0] if src else 0
+    mod = _typmod(tc.data_type)
+    tgt_fsp = mod[0] if mod else 6
+    if src_fsp > tgt_fsp:
+        parts.refusals.append(
+            Refusal(
+                f"MICROSECOND({q}) % {10 ** (6 - tgt_fsp)} <> 0",
+                f"has more fractional digits than {tc.data_type} keeps (it would round)",
+            )
+        )
+
+
+def _time_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
+    parts = _Parts(
+        f"CAST({q} AS CHAR)",
+        f"time as [-]HH:MM:SS[.fff] into {tc.udt_name}",
+        f"CAST(TIME_TO_SEC({q}) * 1000000 AS SIGNED)",
+        f"(EXTRACT(EPOCH FROM {qp}) * 1000000)::bigint::text",
+    )
+    if tc.udt_name == "time":
+        parts.refusals.append(
+            Refusal(
+                f"{q} < TIME'00:00:00' OR {q} > TIME'24:00:00'",
+                "outside 00:00:00 .. 24:00:00, the range of PostgreSQL time (use interval)",
+            )
+        )
+    _precision_refusal(col, tc, q, parts)
+    return parts
+
+
+def _year_parts(col: Column, tc: TargetColumn, q: str, qp: str, kind: str) -> _Parts:
+    pg = f"{qp}::text" if kind in _PG_INT else f"trim_scale({qp})::text"
+    return _Parts(
+        f"CAST({q} + 0 AS CHAR)", "year as a number (0000 is 0)", f"CAST({q} + 0 AS CHAR)", pg
+    )
+
+
+# --- dispatch -------------------------------------------------------------------------------
+
+
+def _parts_for(col: Column, tc: TargetColumn, transform: str | None) -> _Parts:
+    dt = col.data_type
+    kind = _pg_kind(tc)
+    q = quote_mysql(col.name)
+    qp = quote_postgres(tc.name)
+
+    if transform is not None and transform not in TRANSFORMS:
+        raise _Unsupported(f"unknown transform {transform!r} (known: {', '.join(TRANSFORMS)})")
+    if transform == "base64":
+        if (dt in _MYSQL_BINARY or dt in _MYSQL_TEXT) and kind in _PG_TEXT:
+            return _base64_parts(col, tc, q, qp)
+        raise _Unsupported("transform base64 applies to binary or text columns into text")
+    if transform == "zero_date_to_null" and dt not in ("date", "datetime", "timestamp"):
+        raise _Unsupported("transform zero_date_to_null applies to date, datetime and timestamp")
+
+    if dt in _MYSQL_TEXT or dt == "json":
+        if kind in _PG_TEXT:
+            return _text_parts(col, tc, q, qp)
+        if kind in ("json", "jsonb"):
+            return _json_parts(col, tc, q, qp)
+        if kind == "uuid" and dt != "json":
+            return _uuid_from_text_parts(col, tc, q, qp)
+        if kind == "bytea" and dt != "json":
+            return _bytea_parts(col, tc, q, qp)
+    elif dt == "enum":
+        if kind in _PG_TEXT:
+            return _enum_text_parts(col, tc, q, qp)
+        if kind == "enum":
+            return _enum_to_enum_parts(col, tc, q, qp)
+    elif dt == "set":
+        if kind in _PG_TEXT:
+            return _enum_text_parts(col, tc, q, qp)
+        if kind in ("text[]", "enum[]"):
+            return _set_to_array_parts(col, tc, q, qp)
+    elif dt in _MYSQL_BINARY:
+        if kind == "bytea":
+            return _bytea_parts(col, tc, q, qp)
+        if kind == "uuid" and dt in ("binary", "varbinary"):
+            if col.column_type in ("binary(16)", "varbinary(16)"):
+                return _uuid_from_binary_parts(col, tc, q, qp)
+            raise _Unsupported("only binary(16)/varbinary(16) can hold a UUID")
+        if kind in _PG_TEXT:
+            raise _Unsupported("binary into text needs the explicit transform base64")
+    elif dt == "uuid":  # MariaDB 10.7+ native UUID
+        if kind == "uuid":
+            return _Parts(f"CAST({q} AS CHAR)", "UUID", f"CAST({q} AS CHAR)", f"{qp}::text")
+    elif dt in _MYSQL_INT:
+        if kind == "bool" and dt == "tinyint":
+            return _bool_parts(col, tc, q, qp)
+        if kind in _PG_INT or kind == "numeric":
+            return _int_parts(col, tc, q, qp, kind)
+    elif dt == "decimal":
+        if kind == "numeric" or kind in _PG_INT:
+            return _decimal_parts(col, tc, q, qp, kind)
+    elif dt in ("float", "double"):
+        if kind == "float8" or (kind == "float4" and dt == "float"):
+            return _float_parts(col, tc, q, qp)
+        if kind == "float4":
+            raise _Unsupported("double into real would round")
+    elif dt == "bit":
+        if kind == "bool" and col.column_type == "bit(1)":
+            return _bool_parts(col, tc, q, qp)
+    elif dt == "year":
+        if kind in _PG_INT or kind == "numeric":
+            return _year_parts(col, tc, q, qp, kind)
+    elif dt == "date":
+        if kind == "date":
+            return _date_parts(col, tc, q, qp, transform)
+    elif dt in ("datetime", "timestamp"):
+        if kind in ("timestamp", "timestamptz"):
+            return _datetime_parts(col, tc, q, qp, transform)
+    elif dt == "time" and (
+        kind == "time" or (kind == "interval" and re.fullmatch(r"interval(\(\d\))?", tc.data_type))
+    ):
+        return _time_parts(col, tc, q, qp)
+    raise _Unsupported("no conversion keeps every value exactly")
+
+
+def _plan_column(col: Column, tc: TargetColumn, transform: str | None = None) -> ColumnPlan:
+    """The plan of one column; raises _Unsupported (wrapped by plan_table)."""
+    parts = _parts_for(col, tc, transform)
+    q = quote_mysql(col.name)
+    refusals = list(parts.refusals)
+    conversions: list[Conversion] = []
+    null_conds = [f"{q} IS NULL"]
+    if not tc.nullable:
+        if col.nullable:
+            refusals.append(
+                Refusal(f"{q} IS NULL", f"NULL into a NOT NULL column ({tc.data_type})")
+            )
+        for conv in parts.to_null:
+            refusals.append(
+                Refusal(
+                    conv.condition_sql,
+                    f"{conv.name} would make it NULL, but the target column is NOT NULL",
+                )
+            )
+    else:
+        conversions = list(parts.to_null)
+        null_conds += [c.condition_sql for c in conversions]
+    when_null = " OR ".join([null_conds[0], *(f"({c})" for c in null_conds[1:])])
+    cases = []
+    if refusals:
+        cases.append("WHEN " + " OR ".join(f"({r.condition_sql})" for r in refusals) + " THEN NULL")
+    cases.append(f"WHEN {when_null} THEN ''")
+    field_sql = f"CASE {' '.join(cases)} ELSE {parts.value} END"
+
+    my_digest = pg_digest = None
+    if parts.mysql_digest is not None and parts.postgres_digest is not None:
+        my_digest = f"CASE WHEN {when_null} THEN '{NULL_DIGEST}' ELSE {parts.mysql_digest} END"
+        pg_digest = f"COALESCE({parts.postgres_digest}, '{NULL_DIGEST}')"
+    rule = parts.rule
+    reasons = [r.reason.split(" (")[0] for r in refusals]
+    if reasons:
+        rule += "; refused: " + "; ".join(reasons)
+    return ColumnPlan(
+        column=col.name,
+        mysql_type=col.column_type,
+        postgres_type=tc.data_type,
+        rule=rule,
+        field_sql=field_sql,
+        refusals=tuple(refusals),
+        conversions=tuple(conversions),
+        mysql_digest_sql=my_digest,
+        postgres_digest_sql=pg_digest,
+    )
+
+
+def plan_table(
+    table: Table, target: TargetTable, transforms: Mapping[str, str] | None = None
+) -> TablePlan:
+    """The conversion plan of every column of `table` (in catalog order, the CSV's order).
+
+    Raises UnsupportedTypePair listing every column whose pair (or transform) is unsupported."""
+    transforms = dict(transforms or {})
+    problems: list[UnsupportedColumn] = []
+    plans: list[ColumnPlan] = []
+    for name in sorted(set(transforms) - set(table.column_names)):
+        problems.append(
+            UnsupportedColumn(
+                name, "(no such column)", "-", f"transform {transforms[name]!r} names no column"
+            )
+        )
+    for col in table.columns:
+        tc = target.column(col.name)
+        if tc is None:
+            problems.append(
+                UnsupportedColumn(
+                    col.name, col.column_type, "(no such column)", "not in the target table"
+                )
+            )
+            continue
+        try:
+            plans.append(_plan_column(col, tc, transforms.get(col.name)))
+        except _Unsupported as e:
+            problems.append(UnsupportedColumn(col.name, col.column_type, tc.data_type, str(e)))
+    if problems:
+        raise UnsupportedTypePair(table.name, problems)
+    return TablePlan(table.name, tuple(plans))
+
+
+# --- jsonb content parity in Python ---------------------------------------------------------
+
+
+class DuplicateKey(ValueError):
+    pass
+
+
+def _pairs(pairs: list[tuple[str, object]]) -> dict:
+    keys = [k for k, _ in pairs]
+    if len(keys) != len(set(keys)):
+        raise DuplicateKey(
+            f"duplicate key in a JSON object: {sorted(k for k in keys if keys.count(k) > 1)[0]!r}"
+        )
+    return dict(pairs)
+
+
+def _number(token: str) -> str:
+    d = Decimal(token)
+    if d == 0:
+        return "0"
+    sign, digits, exp = d.as_tuple()
+    text = "".join(map(str, digits)).rstrip("0")
+    exp += len(digits) - len(text)
+    return f"{'-' if sign else ''}{text}e{exp}"
+
+
+def _canon(value: object) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=True)
+    if isinstance(value, list):
+        return "[" + ",".join(_canon(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return (
+            "{"
+            + ",".join(
+                f"{json.dumps(k, ensure_ascii=True)}:{_canon(v)}" for k, v in sorted(value.items())
+            )
+            + "}"
+        )
+    return value  # a number, already canonical text
+
+
+def canonical_json(text: str) -> str:
+    """One text per JSON value, as jsonb sees it: keys sorted, no whitespace, numbers compared by
+    value (1.0 = 1 = 1e0), strings with escapes resolved. A duplicate key raises DuplicateKey:
+    jsonb keeps only the last one, so such a value did not arrive whole."""
+
+    def reject(token: str):
+        raise ValueError(f"not JSON: {token}")
+
+    return _canon(
+        json.loads(
+            text,
+            object_pairs_hook=_pairs,
+            parse_float=_number,
+            parse_int=_number,
+            parse_constant=reject,
+        )
+    )
+
+
+def json_equal(mysql_text: str | None, postgres_text: str | None) -> bool:
+    """Content parity of a jsonb column (whose SQL digests are None): same JSON value."""
+    if mysql_text is None or postgres_text is None:
+        return mysql_text is None and postgres_text is None
+    try:
+        return canonical_json(mysql_text) == canonical_json(postgres_text)
+    except DuplicateKey:
+        return False
