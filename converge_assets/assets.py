@@ -1,0 +1,502 @@
+"""Asset factories: catalog entries in, Dagster assets out.
+
+Per table T of source S (keys chosen by `ConvergeTranslator`):
+    mysql/S/T  ->  csv/S/T (export)  ->  postgres/S/T (load)
+Per source S:
+    S/target_schema (preflight)  ->  every export and load
+    every export -> S/migration_manifest;  every load + manifest -> S/migration_run
+
+As dagster-sling does, tables are `AssetSpec`s inside subsettable `multi_asset`s: a run costs a
+few steps per source (Dagster starts a process per step), tables run in parallel inside the
+step, and each table is still its own asset with its own lineage, checks and status.
+"""
+
+import hashlib
+import queue
+import re
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    AssetSpec,
+    DynamicPartitionsDefinition,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    TableColumn,
+    TableColumnConstraints,
+    TableSchema,
+    multi_asset,
+)
+
+from . import checks
+from .catalog import Catalog, Table
+from .config import ConvergeConfig, SourceConfig
+from .conversion import TablePlan, UnsupportedTypePair, plan_table
+from .export import ExportResult, export_table
+from .load import LoadResult, load_table
+from .manifest import ManifestEntry, entry_for, record_table
+from .migration_log import append_event, make_event
+from .mysql import MySQLResource
+from .mysql import server_version as mysql_server_version
+from .parity import content_parity
+from .postgres import PostgresResource, count_rows, read_target_schema
+from .target_schema import TargetTable
+
+MIGRATION_RUN = DynamicPartitionsDefinition(name="migration_run")
+TOOL_VERSION = "0.1.0"
+SYSTEMS = ("mysql", "csv", "postgres")  # the first part of every table's asset key
+
+
+class ConvergeTranslator:
+    """Owns naming: asset keys, resource keys and file paths for sources and tables."""
+
+    def asset_name(self, table: str) -> str:
+        """Dagster names are [A-Za-z0-9_]; other characters become '_' plus a short hash of
+        the real name, so `query-result-cache` and `query_result_cache` never collide."""
+        name = re.sub(r"[^A-Za-z0-9_]", "_", table)
+        if name != table:
+            name += "_" + hashlib.sha1(table.encode()).hexdigest()[:6]
+        return name
+
+    def source_table_key(self, source: str, table: str) -> AssetKey:
+        return AssetKey(["mysql", source, self.asset_name(table)])
+
+    def export_key(self, source: str, table: str) -> AssetKey:
+        return AssetKey(["csv", source, self.asset_name(table)])
+
+    def load_key(self, source: str, table: str) -> AssetKey:
+        return AssetKey(["postgres", source, self.asset_name(table)])
+
+    def target_schema_key(self, source: str) -> AssetKey:
+        return AssetKey([source, "target_schema"])
+
+    def manifest_key(self, source: str) -> AssetKey:
+        return AssetKey([source, "migration_manifest"])
+
+    def migration_run_key(self, source: str) -> AssetKey:
+        return AssetKey([source, "migration_run"])
+
+    def source_of(self, key: AssetKey) -> str:
+        """The source an asset key belongs to (table keys: system/source/table)."""
+        return key.path[1] if key.path[0] in SYSTEMS else key.path[0]
+
+    def mysql_resource_key(self, source: str) -> str:
+        return f"mysql_{source}"
+
+    def postgres_resource_key(self, source: str) -> str:
+        return f"postgres_{source}"
+
+    def run_dir(self, export_dir: Path, source: str, run: str) -> Path:
+        return export_dir / source / run
+
+    def csv_name(self, table: str) -> str:
+        return f"{table.replace('/', '_')}.csv"
+
+
+def column_schema(table: Table) -> TableSchema:
+    return TableSchema(
+        columns=[
+            TableColumn(
+                name=c.name,
+                type=c.column_type,
+                constraints=TableColumnConstraints(nullable=c.nullable),
+            )
+            for c in table.columns
+        ]
+    )
+
+
+def table_specs(
+    source: SourceConfig, table: Table, translator: ConvergeTranslator
+) -> tuple[AssetSpec, AssetSpec]:
+    """The export and load specs of one table. code_version hashes the catalog entry, so a
+    changed source schema shows as a changed asset in the UI."""
+    schema_key = translator.target_schema_key(source.name)
+    export = AssetSpec(
+        key=translator.export_key(source.name, table.name),
+        deps=[translator.source_table_key(source.name, table.name), schema_key],
+        description=(
+            f"Exports MySQL table `{source.mysql_database}.{table.name}` to "
+            f"`{source.name}/<run>/{translator.csv_name(table.name)}` in one consistent snapshot."
+        ),
+        group_name=source.name,
+        kinds={"mysql", "csv"},
+        code_version=table.fingerprint(),
+        partitions_def=MIGRATION_RUN,
+        skippable=True,
+        metadata={
+            "source_table": f"{source.mysql_database}.{table.name}",
+            "primary_key": ", ".join(table.primary_key) or "(none)",
+            "dagster/column_schema": column_schema(table),
+        },
+    )
+    load = AssetSpec(
+        key=translator.load_key(source.name, table.name),
+        deps=[export.key, schema_key],
+        description=(
+            f"Loads the CSV export into PostgreSQL table "
+            f"`{source.postgres_database}.{source.postgres_schema}.{table.name}`: emptied and "
+            "filled in one transaction, sequences set past the largest value."
+        ),
+        group_name=source.name,
+        kinds={"postgres"},
+        code_version=table.fingerprint(),
+        partitions_def=MIGRATION_RUN,
+        skippable=True,
+        metadata={
+            "target_table": f"{source.postgres_database}.{source.postgres_schema}.{table.name}",
+            "dagster/column_schema": column_schema(table),
+        },
+    )
+    return export, load
+
+
+def table_check_specs(export: AssetSpec, load: AssetSpec) -> list[AssetCheckSpec]:
+    return [
+        AssetCheckSpec(
+            checks.EXPORT_ROW_COUNT,
+            asset=export.key,
+            blocking=True,
+            partitions_def=MIGRATION_RUN,
+            description="Rows in the CSV equal the exact COUNT(*) in the export's snapshot. "
+            "Blocking: a failed count stops the table's load.",
+        ),
+        AssetCheckSpec(
+            checks.LOAD_ROW_COUNT,
+            asset=load.key,
+            partitions_def=MIGRATION_RUN,
+            description="Rows copied = CSV rows = PostgreSQL count(*).",
+        ),
+        AssetCheckSpec(
+            checks.CONTENT_PARITY,
+            asset=load.key,
+            partitions_def=MIGRATION_RUN,
+            description="An order-independent fingerprint of the MySQL rows equals one of the "
+            "PostgreSQL rows, values normalised per type; differing keys are named.",
+        ),
+    ]
+
+
+# --- the table step ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableWork:
+    table: Table
+    export: bool
+    load: bool
+
+
+class TableStep:
+    """Everything one table-group step needs, and the per-table work it runs in threads."""
+
+    def __init__(
+        self,
+        context: AssetExecutionContext,
+        source: SourceConfig,
+        translator: ConvergeTranslator,
+        export_dir: Path,
+        mysql: MySQLResource,
+        postgres: PostgresResource,
+    ):
+        self.context = context
+        self.source = source
+        self.translator = translator
+        self.run = context.partition_key
+        self.run_dir = translator.run_dir(export_dir, source.name, self.run)
+        self.mysql = mysql
+        self.postgres = postgres
+
+    def plans(
+        self, tables: list[Table]
+    ) -> tuple[dict[str, TargetTable], dict[str, TablePlan | Exception]]:
+        with self.postgres.connect(self.source.postgres_database) as conn:
+            targets = read_target_schema(conn, self.source.postgres_schema)
+        plans: dict[str, TablePlan | Exception] = {}
+        for table in tables:
+            target = targets.get(table.name)
+            if target is None:
+                plans[table.name] = LookupError(
+                    f"{self.source.name}.{table.name}: no table {table.name!r} in PostgreSQL "
+                    f"schema {self.source.postgres_database}.{self.source.postgres_schema}"
+                )
+                continue
+            try:
+                plans[table.name] = plan_table(
+                    table, target, self.source.transforms.get(table.name)
+                )
+            except UnsupportedTypePair as e:
+                plans[table.name] = e
+        return targets, plans
+
+    def progress(self, verb: str, unit: str) -> Callable[[str, int, int, float], None]:
+        def report(table: str, done: int, total: int, seconds: float) -> None:
+            rate = done / seconds if seconds else 0
+            eta = (total - done) / rate if rate and total > done else 0
+            pct = f"{100 * done / total:.0f}%" if total else "?"
+            self.context.log.info(
+                f"{verb} {self.source.name}.{table}: {done:,}/{total:,} {unit} ({pct}), "
+                f"{rate:,.0f} {unit}/s, ETA {eta:.0f}s"
+            )
+
+        return report
+
+    def export(
+        self, table: Table, plan: TablePlan, export_info: dict
+    ) -> tuple[ExportResult, ManifestEntry]:
+        path = self.run_dir / self.translator.csv_name(table.name)
+        result = export_table(
+            self.mysql, self.source, table, plan, path, self.progress("exporting", "rows")
+        )
+        entry = ManifestEntry(
+            file=path.name,
+            rows=result.rows,
+            columns=",".join(table.column_names),
+            bytes=result.bytes,
+            sha256=result.sha256,
+            exported_at=result.started_at,
+            snapshot_rows=result.snapshot_rows,
+            auto_increment=result.auto_increment,
+            source_update_time=result.source_update_time,
+        )
+        record_table(self.run_dir, table.name, entry, export_info)
+        return result, entry
+
+    def load(self, table: Table, target: TargetTable) -> tuple[LoadResult, ManifestEntry]:
+        entry = entry_for(self.run_dir, table.name)
+        if entry is None:
+            raise LookupError(
+                f"{self.source.name}.{table.name}: no export in run {self.run!r}; "
+                "materialise its export asset first"
+            )
+        result = load_table(
+            self.postgres,
+            self.source.postgres_database,
+            target,
+            self.run_dir / entry.file,
+            entry,
+            source=self.source.name,
+            progress=self.progress("loading", "bytes"),
+        )
+        return result, entry
+
+    def export_materialization(self, table: Table, r: ExportResult) -> MaterializeResult:
+        metadata = {
+            "dagster/row_count": r.rows,
+            "path": MetadataValue.path(str(r.path)),
+            "bytes": r.bytes,
+            "sha256": r.sha256,
+            "seconds": round(r.seconds, 3),
+            "rows_per_second": round(r.rows / r.seconds) if r.seconds else 0,
+            "dagster/column_schema": column_schema(table),
+        }
+        metadata.update({f"converted: {name}": n for name, n in r.conversions.items()})
+        return MaterializeResult(
+            asset_key=self.translator.export_key(self.source.name, table.name), metadata=metadata
+        )
+
+    def load_materialization(
+        self, table: Table, r: LoadResult, entry: ManifestEntry
+    ) -> MaterializeResult:
+        return MaterializeResult(
+            asset_key=self.translator.load_key(self.source.name, table.name),
+            metadata={
+                "dagster/row_count": r.count,
+                "rows_loaded": r.rows,
+                "seconds": round(r.seconds, 3),
+                "rows_per_second": round(r.rows / r.seconds) if r.seconds else 0,
+                "csv": MetadataValue.path(str(self.run_dir / entry.file)),
+                "csv_sha256": entry.sha256,
+                "target_table": f"{self.source.postgres_schema}.{table.name}",
+                **{f"sequence {seq}": nxt for seq, nxt in r.sequences.items()},
+            },
+        )
+
+    def migrate(
+        self,
+        work: TableWork,
+        plan: TablePlan | Exception,
+        target: TargetTable | None,
+        export_info: dict,
+        emit: Callable[[MaterializeResult | AssetCheckResult], None],
+    ) -> None:
+        """Export then load one table, emitting each result as soon as it exists."""
+        table = work.table
+        if isinstance(plan, Exception):
+            raise plan
+        if work.export:
+            result, _ = self.export(table, plan, export_info)
+            emit(self.export_materialization(table, result))
+            check = checks.export_row_count(
+                self.translator.export_key(self.source.name, table.name),
+                result.rows,
+                result.snapshot_rows,
+            )
+            emit(check)
+            if not check.passed:
+                raise RuntimeError(
+                    f"{self.source.name}.{table.name}: not loaded: blocking check "
+                    f"{checks.EXPORT_ROW_COUNT} failed ({check.description})"
+                )
+        if work.load:
+            assert target is not None
+            result, entry = self.load(table, target)
+            emit(self.load_materialization(table, result, entry))
+            with self.postgres.connect(self.source.postgres_database) as conn:
+                count = conn.execute(count_rows(target.schema, target.name)).fetchone()[0]
+            load_key = self.translator.load_key(self.source.name, table.name)
+            emit(checks.load_row_count(load_key, entry.rows, result.rows, count))
+            parity = content_parity(
+                self.mysql, self.postgres, self.source, table, target.schema, plan
+            )
+            emit(checks.content_parity(load_key, parity))
+
+
+@dataclass(frozen=True)
+class WorkFailed:
+    item: object
+    error: BaseException
+
+
+def run_in_parallel(
+    items: list, work: Callable[[object, Callable], None], max_workers: int
+) -> Iterator[MaterializeResult | AssetCheckResult | WorkFailed]:
+    """Run `work(item, emit)` in threads; yield what they emit as it arrives, then a
+    `WorkFailed` for every item whose work raised."""
+    events: queue.Queue = queue.Queue()
+    failures: list[WorkFailed] = []
+
+    def guarded(item: object) -> None:
+        try:
+            work(item, events.put)
+        except Exception as e:  # reported per table, never lost
+            failures.append(WorkFailed(item, e))
+
+    with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="table") as pool:
+        futures = [pool.submit(guarded, item) for item in items]
+        while not all(f.done() for f in futures) or not events.empty():
+            try:
+                yield events.get(timeout=0.1)
+            except queue.Empty:
+                continue
+    yield from failures
+
+
+def build_table_assets(
+    config: ConvergeConfig, source: SourceConfig, catalog: Catalog, translator: ConvergeTranslator
+) -> list[AssetsDefinition]:
+    size = config.tables_per_step or max(len(catalog.tables), 1)
+    groups = [catalog.tables[i : i + size] for i in range(0, len(catalog.tables), size)]
+    return [
+        _table_group_asset(
+            config, source, list(group), translator, index if len(groups) > 1 else None
+        )
+        for index, group in enumerate(groups)
+    ]
+
+
+def _table_group_asset(
+    config: ConvergeConfig,
+    source: SourceConfig,
+    tables: list[Table],
+    translator: ConvergeTranslator,
+    index: int | None,
+) -> AssetsDefinition:
+    specs, check_specs = [], []
+    for table in tables:
+        export, load = table_specs(source, table, translator)
+        specs += [export, load]
+        check_specs += table_check_specs(export, load)
+    mysql_key = translator.mysql_resource_key(source.name)
+    postgres_key = translator.postgres_resource_key(source.name)
+    name = f"{source.name}_tables" + ("" if index is None else f"_{index}")
+
+    @multi_asset(
+        name=name,
+        specs=specs,
+        check_specs=check_specs,
+        can_subset=True,
+        partitions_def=MIGRATION_RUN,
+        required_resource_keys={mysql_key, postgres_key},
+        description=f"Exports and loads {len(tables)} table(s) of source {source.name}.",
+    )
+    def _tables(context: AssetExecutionContext):
+        step = TableStep(
+            context,
+            source,
+            translator,
+            config.export_dir,
+            getattr(context.resources, mysql_key),
+            getattr(context.resources, postgres_key),
+        )
+        selected = context.selected_asset_keys
+        work = [
+            TableWork(
+                t,
+                translator.export_key(source.name, t.name) in selected,
+                translator.load_key(source.name, t.name) in selected,
+            )
+            for t in tables
+        ]
+        work = [w for w in work if w.export or w.load]
+        targets, plans = step.plans([w.table for w in work])
+        export_info = {}
+        if any(w.export for w in work):
+            with step.mysql.connect(source.mysql_database) as conn, conn.cursor() as cur:
+                version = mysql_server_version(cur)
+            export_info = {
+                "run": step.run,
+                "source": source.name,
+                "source_database": source.mysql_database,
+                "source_type": "mysql",
+                "mysql_version": version,
+                "tool": "converge_assets",
+                "tool_version": TOOL_VERSION,
+            }
+        started = time.monotonic()
+        context.log.info(
+            f"{source.name}: migrating {len(work)} table(s), {config.parallel_tables} at a time"
+        )
+        failed: list[str] = []
+        for event in run_in_parallel(
+            work,
+            lambda w, emit: step.migrate(
+                w, plans[w.table.name], targets.get(w.table.name), export_info, emit
+            ),
+            config.parallel_tables,
+        ):
+            if isinstance(event, WorkFailed):
+                failed.append(f"{event.item.table.name}: {event.error}")
+                context.log.error(f"{source.name}.{event.item.table.name} failed: {event.error}")
+            else:
+                yield event
+        summary = (
+            f"{len(work) - len(failed)} of {len(work)} table(s) migrated in "
+            f"{time.monotonic() - started:.1f}s"
+        )
+        append_event(
+            config.export_dir / "migration_log.json",
+            make_event(
+                "in_progress",
+                summary + ("" if not failed else "; failed: " + "; ".join(failed)),
+                run=step.run,
+                source=source.name,
+            ),
+        )
+        if failed:
+            raise Failure(
+                description=f"{len(failed)} table(s) of {source.name} failed:\n"
+                + "\n".join(failed),
+                metadata={"failed_tables": MetadataValue.md("\n".join(f"- {f}" for f in failed))},
+            )
+
+    return _tables

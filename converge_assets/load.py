@@ -1,0 +1,138 @@
+"""Load one CSV file into its PostgreSQL table: all of it, or nothing.
+
+One transaction per table: foreign-key triggers off for this transaction only, the table emptied
+without touching any other, `COPY ... FROM STDIN` of the file (hashed while it streams, so a file
+changed after its export is refused), sequences set past the largest value, commit. Any failure
+rolls back: the target keeps what it had.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from . import postgres as q
+from .manifest import ManifestEntry
+from .postgres import PostgresResource
+from .target_schema import TargetTable
+
+CHUNK_BYTES = 1 << 20
+
+Progress = Callable[[str, int, int, float], None]  # (table, bytes done, bytes total, seconds)
+
+
+class LoadError(Exception):
+    """A table that could not be loaded; the target kept its previous rows."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    table: str
+    rows: int  # rows COPY reported
+    count: int  # count(*) of the target after the load, in the same transaction
+    seconds: float
+    sequences: dict[str, int]  # sequence -> next value
+
+
+def load_table(
+    postgres: PostgresResource,
+    database: str,
+    target: TargetTable,
+    csv_path: Path,
+    entry: ManifestEntry,
+    *,
+    source: str,
+    progress: Progress | None = None,
+) -> LoadResult:
+    where = f"{source}.{target.name}"
+    if entry.rows != entry.snapshot_rows:
+        raise LoadError(
+            f"{where}: not loaded: the export wrote {entry.rows} rows but its snapshot counted "
+            f"{entry.snapshot_rows}"
+        )
+    columns = read_header(csv_path)
+    started = time.monotonic()
+    digest = hashlib.sha256()
+    with postgres.connect(database) as conn:
+        try:
+            with conn.transaction(), conn.cursor() as cur:
+                cur.execute(q.disable_triggers_locally())
+                cur.execute(q.empty_table(target))
+                done = 0
+                last_report = started
+                with cur.copy(q.copy_from_csv(target, columns)) as copy, open(csv_path, "rb") as f:
+                    while block := f.read(CHUNK_BYTES):
+                        digest.update(block)
+                        copy.write(block)
+                        done += len(block)
+                        now = time.monotonic()
+                        if progress and now - last_report >= 5:
+                            progress(target.name, done, entry.bytes, now - started)
+                            last_report = now
+                    # Checked before COPY ends, so a changed file never commits.
+                    if digest.hexdigest() != entry.sha256:
+                        raise LoadError(
+                            f"{where}: refused {csv_path.name}: its sha256 no longer matches the "
+                            "manifest (the file changed after its export)"
+                        )
+                copied = cur.rowcount
+                cur.execute(q.count_rows(target.schema, target.name))
+                count = cur.fetchone()[0]
+                sequences = {}
+                for column in target.columns:
+                    if column.sequence:
+                        floor = (entry.auto_increment or 1) - 1
+                        cur.execute(
+                            q.set_sequence(
+                                column.sequence, target.schema, target.name, column.name, floor
+                            )
+                        )
+                        sequences[column.sequence] = cur.fetchone()[0] + 1
+        except LoadError:
+            raise
+        except psycopg.Error as e:
+            raise LoadError(f"{where}: {explain_copy_error(e, csv_path, entry)}") from None
+    return LoadResult(target.name, copied, count, time.monotonic() - started, sequences)
+
+
+def read_header(csv_path: Path) -> list[str]:
+    with open(csv_path, newline="", encoding="utf-8") as f:
+        return next(csv.reader(f))
+
+
+def explain_copy_error(e: psycopg.Error, csv_path: Path, entry: ManifestEntry) -> str:
+    """PostgreSQL names the CSV record (`COPY t, line N`); add that row's first fields so the
+    person reading the error can find it in MySQL."""
+    text = q.error_text(e)
+    diag = getattr(e, "diag", None)
+    context = (diag.context or "") if diag else ""
+    marker = ", line "
+    if marker in context:
+        try:
+            line_no = int(context.split(marker, 1)[1].split(",")[0].split(":")[0])
+            record = _csv_record(csv_path, line_no)
+            if record is not None:
+                header, values = record
+                shown = ", ".join(
+                    f"{h}={v[:60]!r}" for h, v in list(zip(header, values, strict=False))[:2]
+                )
+                text += f"; row {line_no - 1} of the file: {shown}"
+        except (ValueError, OSError):
+            pass
+    return text
+
+
+def _csv_record(csv_path: Path, line_no: int) -> tuple[list[str], list[str]] | None:
+    with open(csv_path, newline="", encoding="utf-8", errors="replace") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        for i, values in enumerate(reader, start=2):
+            if i == line_no:
+                return header, values
+    return None

@@ -1,0 +1,137 @@
+"""`migration_manifest.json`: one per source and run, beside the run's CSV files.
+
+Every export records its table's entry as soon as its file is in place (under a file lock, so
+parallel exports and separate step processes never lose each other's entries); the manifest
+asset then completes it with the run's summary. The shape keeps the old scripts' keys
+(`export_info`, `tables.<t>.rows`/`columns`, `summary.total_tables`/`total_rows`) so existing
+tooling keeps reading it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .catalog import write_atomically
+
+MANIFEST_NAME = "migration_manifest.json"
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    file: str
+    rows: int
+    columns: str  # comma-separated, as the old manifest had it
+    bytes: int
+    sha256: str
+    exported_at: str
+    snapshot_rows: int  # exact COUNT(*) in the export's snapshot
+    auto_increment: int | None = None  # MySQL's AUTO_INCREMENT counter at export
+    # information_schema UPDATE_TIME when the snapshot began: a later value means the source
+    # table changed after its export (the source_drift check).
+    source_update_time: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ManifestEntry:
+        fields = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in fields})
+
+
+def manifest_path(run_dir: Path) -> Path:
+    return run_dir / MANIFEST_NAME
+
+
+@contextlib.contextmanager
+def _locked(run_dir: Path) -> Iterator[None]:
+    run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with open(run_dir / ".manifest.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def read_manifest(run_dir: Path) -> dict:
+    path = manifest_path(run_dir)
+    if not path.exists():
+        return {"export_info": {}, "tables": {}, "summary": {}}
+    return json.loads(path.read_text())
+
+
+def _write(run_dir: Path, manifest: dict) -> None:
+    tables = manifest.get("tables", {})
+    manifest["summary"] = {
+        "total_tables": len(tables),
+        "total_rows": sum(t["rows"] for t in tables.values()),
+        "total_bytes": sum(t["bytes"] for t in tables.values()),
+    }
+    data = json.dumps(manifest, indent=2, ensure_ascii=False).encode() + b"\n"
+    write_atomically(manifest_path(run_dir), data)
+
+
+def record_table(run_dir: Path, table: str, entry: ManifestEntry, export_info: dict) -> None:
+    with _locked(run_dir):
+        manifest = read_manifest(run_dir)
+        manifest["export_info"] = {**manifest.get("export_info", {}), **export_info}
+        manifest.setdefault("tables", {})[table] = asdict(entry)
+        _write(run_dir, manifest)
+
+
+def update_export_info(run_dir: Path, export_info: dict) -> dict:
+    with _locked(run_dir):
+        manifest = read_manifest(run_dir)
+        manifest["export_info"] = {**manifest.get("export_info", {}), **export_info}
+        _write(run_dir, manifest)
+        return manifest
+
+
+def entry_for(run_dir: Path, table: str) -> ManifestEntry | None:
+    data = read_manifest(run_dir).get("tables", {}).get(table)
+    return ManifestEntry.from_dict(data) if data else None
+
+
+def file_sha256(path: Path, chunk: int = 1 << 20) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+@dataclass(frozen=True)
+class ManifestProblem:
+    table: str
+    problem: str
+
+
+def verify_manifest(run_dir: Path, expected_tables: list[str]) -> list[ManifestProblem]:
+    """Every catalog table is listed, and each file's size and sha256 match its entry (the
+    sha256 covers the rows: the exporter counted them as it wrote the very bytes hashed)."""
+    listed = read_manifest(run_dir).get("tables", {})
+    problems = [
+        ManifestProblem(t, "not in the manifest") for t in expected_tables if t not in listed
+    ]
+    for table, data in listed.items():
+        entry = ManifestEntry.from_dict(data)
+        path = run_dir / entry.file
+        if not path.exists():
+            problems.append(ManifestProblem(table, f"file {entry.file} is missing"))
+            continue
+        sha, size = file_sha256(path)
+        if size != entry.bytes:
+            problems.append(ManifestProblem(table, f"size {size} B, manifest says {entry.bytes} B"))
+        if sha != entry.sha256:
+            problems.append(ManifestProblem(table, "sha256 differs from the manifest"))
+        if entry.rows != entry.snapshot_rows:
+            problems.append(
+                ManifestProblem(table, f"{entry.rows} rows, snapshot count {entry.snapshot_rows}")
+            )
+    return problems

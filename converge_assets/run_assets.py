@@ -1,0 +1,474 @@
+"""Per-source assets around the tables: the preflight before, the manifest and the migration
+run's verdict after.
+
+    S/target_schema     reads the PostgreSQL schema, decides every column's conversion; its
+                        blocking `schema_preflight` check stops the run before any table moves
+    S/migration_manifest  completes `migration_manifest.json`; checks it against the files
+    S/migration_run     checks foreign keys and sequences, then records `completed` only when
+                        every table and every check of the run passed, `failed` otherwise
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from dagster import (
+    AssetCheckKey,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetRecordsFilter,
+    AssetsDefinition,
+    DagsterInstance,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+from dagster._core.event_api import PartitionKeyFilter
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+
+from . import checks
+from . import mysql as mq
+from . import postgres as pq
+from .assets import MIGRATION_RUN, ConvergeTranslator
+from .catalog import Catalog
+from .checks import Finding, markdown_table
+from .config import ConvergeConfig, SourceConfig
+from .conversion import UnsupportedTypePair, plan_table, quote_mysql
+from .export import format_key
+from .manifest import manifest_path, read_manifest, update_export_info, verify_manifest
+from .migration_log import append_event, events_for, events_markdown, make_event
+from .target_schema import TargetTable
+
+
+def log_path(config: ConvergeConfig):
+    return config.export_dir / "migration_log.json"
+
+
+# --- preflight ------------------------------------------------------------------------------
+
+
+def preflight_findings(
+    source: SourceConfig,
+    catalog: Catalog,
+    targets: dict[str, TargetTable],
+    mysql_tables: set[str],
+    null_counts: dict[tuple[str, str], tuple[int, str]],
+) -> tuple[list[Finding], list[list[str]]]:
+    """Findings that block (or only inform) the load, and the conversion plan's rows."""
+    findings: list[Finding] = []
+    plan_rows: list[list[str]] = []
+    for table in catalog.tables:
+        if table.name not in mysql_tables:
+            findings.append(Finding(table.name, "", "in the catalog but no longer in MySQL", True))
+        target = targets.get(table.name)
+        if target is None:
+            findings.append(
+                Finding(table.name, "", "only in MySQL: no such PostgreSQL table", True)
+            )
+            continue
+        for column in table.columns:
+            if target.column(column.name) is None:
+                findings.append(
+                    Finding(table.name, column.name, "CSV column not in the target table", True)
+                )
+        fed = set(table.column_names)
+        for tc in target.columns:
+            if tc.name not in fed and not tc.nullable and not tc.has_default:
+                findings.append(
+                    Finding(table.name, tc.name, "NOT NULL without default, not fed", True)
+                )
+        for column in table.columns:
+            tc = target.column(column.name)
+            if tc is None or tc.nullable or not column.nullable:
+                continue
+            nulls, first = null_counts.get((table.name, column.name), (0, ""))
+            if nulls:
+                findings.append(
+                    Finding(
+                        table.name,
+                        column.name,
+                        f"{nulls} NULL value(s) for a NOT NULL target column (first: {first})",
+                        True,
+                    )
+                )
+            else:
+                findings.append(
+                    Finding(
+                        table.name,
+                        column.name,
+                        "nullable in MySQL, NOT NULL in PostgreSQL (no NULLs now)",
+                        False,
+                    )
+                )
+        if any(target.column(c.name) is None for c in table.columns):
+            continue
+        try:
+            plan = plan_table(table, target, source.transforms.get(table.name))
+        except UnsupportedTypePair as e:
+            findings.append(Finding(table.name, "", str(e), True))
+            continue
+        plan_rows += [
+            [table.name, c.column, c.mysql_type, c.postgres_type, c.rule] for c in plan.columns
+        ]
+    for name in sorted(set(targets) - {t.name for t in catalog.tables}):
+        findings.append(Finding(name, "", "only in PostgreSQL: not fed by this source", False))
+    for name in sorted(mysql_tables - {t.name for t in catalog.tables} - set(source.exclude)):
+        findings.append(
+            Finding(name, "", "only in MySQL, not in the catalog (run `converge discover`)", False)
+        )
+    return findings, plan_rows
+
+
+def build_target_schema_asset(
+    config: ConvergeConfig, source: SourceConfig, catalog: Catalog, translator: ConvergeTranslator
+) -> AssetsDefinition:
+    key = translator.target_schema_key(source.name)
+    mysql_key = translator.mysql_resource_key(source.name)
+    postgres_key = translator.postgres_resource_key(source.name)
+
+    @asset(
+        key=key,
+        group_name=source.name,
+        kinds={"postgres"},
+        partitions_def=MIGRATION_RUN,
+        required_resource_keys={mysql_key, postgres_key},
+        check_specs=[
+            AssetCheckSpec(
+                checks.SCHEMA_PREFLIGHT,
+                asset=key,
+                blocking=True,
+                partitions_def=MIGRATION_RUN,
+                description="Before any table moves: every CSV column exists in its target, every "
+                "NOT NULL target column is fed and receives no NULLs, every type pair is supported.",
+            )
+        ],
+        description=(
+            f"The PostgreSQL schema `{source.postgres_database}.{source.postgres_schema}` as the "
+            "apps' migrations created it, and the conversion plan of every column."
+        ),
+    )
+    def _target_schema(context: AssetExecutionContext):
+        append_event(
+            log_path(config),
+            make_event(
+                "started",
+                f"migration run of {source.name} started",
+                run=context.partition_key,
+                source=source.name,
+            ),
+        )
+        mysql = getattr(context.resources, mysql_key)
+        postgres = getattr(context.resources, postgres_key)
+        with postgres.connect(source.postgres_database) as conn:
+            targets = pq.read_target_schema(conn, source.postgres_schema)
+        null_counts: dict[tuple[str, str], tuple[int, str]] = {}
+        with mysql.connect(source.mysql_database) as conn, conn.cursor() as cur:
+            cur.execute(mq.TABLE_NAMES, (source.mysql_database,))
+            mysql_tables = {r[0] for r in cur.fetchall()}
+            for table in catalog.tables:
+                target = targets.get(table.name)
+                suspects = [
+                    c.name
+                    for c in table.columns
+                    if c.nullable and target and (tc := target.column(c.name)) and not tc.nullable
+                ]
+                if suspects and table.name in mysql_tables:
+                    cur.execute(mq.null_counts_sql(source.mysql_database, table.name, suspects))
+                    counts = cur.fetchone()
+                    for name, n in zip(suspects, counts, strict=True):
+                        first = ""
+                        if n:
+                            cur.execute(
+                                mq.first_row_where_sql(
+                                    source.mysql_database, table, f"{quote_mysql(name)} IS NULL"
+                                )
+                            )
+                            key_names = table.primary_key or tuple(table.column_names)
+                            first = format_key(dict(zip(key_names, cur.fetchone(), strict=True)))
+                        null_counts[(table.name, name)] = (int(n or 0), first)
+        findings, plan_rows = preflight_findings(
+            source, catalog, targets, mysql_tables, null_counts
+        )
+        yield MaterializeResult(
+            metadata={
+                "postgres_tables": len(targets),
+                "catalog_tables": len(catalog.tables),
+                "conversion_plan": markdown_table(
+                    ["table", "column", "MySQL type", "PostgreSQL type", "rule"], plan_rows
+                ),
+            }
+        )
+        yield checks.schema_preflight(key, findings, len(catalog.tables))
+
+    return _target_schema
+
+
+# --- manifest -------------------------------------------------------------------------------
+
+
+def build_manifest_asset(
+    config: ConvergeConfig, source: SourceConfig, catalog: Catalog, translator: ConvergeTranslator
+) -> AssetsDefinition:
+    key = translator.manifest_key(source.name)
+
+    @asset(
+        key=key,
+        deps=[translator.export_key(source.name, t.name) for t in catalog.tables],
+        group_name=source.name,
+        kinds={"csv", "json"},
+        partitions_def=MIGRATION_RUN,
+        check_specs=[
+            AssetCheckSpec(
+                checks.MANIFEST,
+                asset=key,
+                partitions_def=MIGRATION_RUN,
+                description="Every catalog table is listed; each file's size, sha256 and rows match.",
+            )
+        ],
+        description=f"`migration_manifest.json` of the run's CSV files of {source.name}.",
+    )
+    def _manifest(context: AssetExecutionContext):
+        run_dir = translator.run_dir(config.export_dir, source.name, context.partition_key)
+        manifest = update_export_info(
+            run_dir,
+            {
+                "run": context.partition_key,
+                "completed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            },
+        )
+        tables = manifest.get("tables", {})
+        yield MaterializeResult(
+            metadata={
+                "path": MetadataValue.path(str(manifest_path(run_dir))),
+                "dagster/row_count": manifest["summary"]["total_rows"],
+                "total_tables": manifest["summary"]["total_tables"],
+                "total_bytes": manifest["summary"]["total_bytes"],
+                "tables": markdown_table(
+                    ["table", "file", "rows", "bytes", "sha256"],
+                    [
+                        [t, e["file"], e["rows"], e["bytes"], e["sha256"][:16] + "…"]
+                        for t, e in sorted(tables.items())
+                    ],
+                ),
+            }
+        )
+        problems = verify_manifest(run_dir, [t.name for t in catalog.tables])
+        yield checks.manifest_matches_files(
+            key, [(p.table, p.problem) for p in problems], len(tables)
+        )
+
+    return _manifest
+
+
+# --- the migration run's verdict ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableStatus:
+    table: str
+    exported_rows: int | None
+    loaded_rows: int | None
+    problems: tuple[str, ...]
+
+
+def build_migration_run_asset(
+    config: ConvergeConfig, source: SourceConfig, catalog: Catalog, translator: ConvergeTranslator
+) -> AssetsDefinition:
+    key = translator.migration_run_key(source.name)
+    postgres_key = translator.postgres_resource_key(source.name)
+    mysql_key = translator.mysql_resource_key(source.name)
+
+    @asset(
+        key=key,
+        deps=[translator.load_key(source.name, t.name) for t in catalog.tables]
+        + [translator.manifest_key(source.name)],
+        group_name=source.name,
+        kinds={"postgres"},
+        partitions_def=MIGRATION_RUN,
+        required_resource_keys={postgres_key, mysql_key},
+        check_specs=[
+            AssetCheckSpec(
+                checks.FOREIGN_KEYS,
+                asset=key,
+                partitions_def=MIGRATION_RUN,
+                description="Loads run with triggers off: no child row may lack its parent.",
+            ),
+            AssetCheckSpec(
+                checks.SEQUENCES,
+                asset=key,
+                partitions_def=MIGRATION_RUN,
+                description="Every serial/identity sequence is past its column's maximum.",
+            ),
+            AssetCheckSpec(
+                checks.SOURCE_DRIFT,
+                asset=key,
+                partitions_def=MIGRATION_RUN,
+                description="Warns when a MySQL table changed after its export (a live source: "
+                "the target holds the state at export time).",
+            ),
+        ],
+        description=(
+            f"The verdict on a migration run of {source.name}: `completed` only when every table "
+            "was exported and loaded and every check passed, `failed` otherwise."
+        ),
+    )
+    def _migration_run(context: AssetExecutionContext):
+        run = context.partition_key
+        postgres = getattr(context.resources, postgres_key)
+        names = {t.name for t in catalog.tables}
+        with postgres.connect(source.postgres_database) as conn:
+            targets = pq.read_target_schema(conn, source.postgres_schema)
+            fks = [fk for t in targets.values() if t.name in names for fk in t.foreign_keys]
+            orphans = []
+            for fk in fks:
+                n, sample = conn.execute(pq.orphan_rows(fk, source.postgres_schema, 5)).fetchone()
+                if n:
+                    orphans.append((fk.name, fk.table, n, list(sample or [])))
+            behind = []
+            sequences = [
+                (t, c) for t in targets.values() if t.name in names for c in t.columns if c.sequence
+            ]
+            for t, c in sequences:
+                nxt, top = conn.execute(
+                    pq.sequence_state(c.sequence, t.schema, t.name, c.name)
+                ).fetchone()
+                if top is not None and nxt <= top:
+                    behind.append((c.sequence, f"{t.name}.{c.name}", nxt, top))
+            conn.rollback()
+        fk_check = checks.foreign_keys(key, orphans, len(fks))
+        seq_check = checks.sequences(key, behind, len(sequences))
+        drift_check = checks.source_drift(
+            key, drifted_tables(getattr(context.resources, mysql_key), config, source, run)
+        )
+
+        statuses = table_statuses(context.instance, catalog, translator, source, run)
+        run_checks = run_check_problems(context.instance, translator, source, run)
+        failed_tables = [s for s in statuses if s.problems]
+        failed_checks = run_checks + [
+            f"{c.check_name}: {c.description or 'failed'}"
+            for c in (fk_check, seq_check)
+            if not c.passed
+        ]
+        status = "completed" if not failed_tables and not failed_checks else "failed"
+        # Drift is a warning: the target holds the source as it was at export time.
+        warning = f"; warning: {drift_check.description}" if not drift_check.passed else ""
+        message = (
+            f"{len(statuses)} table(s) exported, loaded and verified"
+            if status == "completed"
+            else f"{len(failed_tables)} table(s) failed"
+            + (f" ({', '.join(s.table for s in failed_tables[:10])})" if failed_tables else "")
+            + (f"; failed checks: {'; '.join(failed_checks)}" if failed_checks else "")
+        ) + warning
+        append_event(log_path(config), make_event(status, message, run=run, source=source.name))
+        yield MaterializeResult(
+            metadata={
+                "status": status,
+                "message": message,
+                "tables": len(statuses),
+                "failed_tables": len(failed_tables),
+                "dagster/row_count": sum(s.loaded_rows or 0 for s in statuses),
+                "table_status": markdown_table(
+                    ["table", "exported rows", "loaded rows", "problems"],
+                    [
+                        [s.table, s.exported_rows, s.loaded_rows, "; ".join(s.problems) or "none"]
+                        for s in statuses
+                    ],
+                ),
+                "migration_log": MetadataValue.md(
+                    events_markdown(events_for(log_path(config), run=run, source=source.name))
+                ),
+            }
+        )
+        yield fk_check
+        yield seq_check
+        yield drift_check
+
+    return _migration_run
+
+
+def drifted_tables(mysql, config: ConvergeConfig, source: SourceConfig, run: str) -> list[tuple]:
+    """Tables whose UPDATE_TIME moved since their export recorded it (one metadata query)."""
+    run_dir = ConvergeTranslator().run_dir(config.export_dir, source.name, run)
+    exported = read_manifest(run_dir).get("tables", {})
+    with mysql.connect(source.mysql_database) as conn, conn.cursor() as cur:
+        cur.execute(mq.update_times_sql(), (source.mysql_database,))
+        now = dict(cur.fetchall())
+    return [
+        (table, entry.get("source_update_time"), now.get(table))
+        for table, entry in sorted(exported.items())
+        if table in now and now[table] != entry.get("source_update_time") and now[table] is not None
+    ]
+
+
+def _latest_materialization(instance: DagsterInstance, key, run: str):
+    records = instance.fetch_materializations(
+        AssetRecordsFilter(asset_key=key, asset_partitions=[run]), limit=1
+    ).records
+    return records[0] if records else None
+
+
+def _row_count(record) -> int | None:
+    if record is None:
+        return None
+    value = record.asset_materialization.metadata.get("dagster/row_count")
+    return value.value if value is not None else None
+
+
+def _check_states(instance: DagsterInstance, check_keys: list[AssetCheckKey], run: str) -> dict:
+    return instance.event_log_storage.get_latest_asset_check_execution_by_key(
+        check_keys, partition_filter=PartitionKeyFilter(key=run)
+    )
+
+
+def table_statuses(
+    instance: DagsterInstance,
+    catalog: Catalog,
+    translator: ConvergeTranslator,
+    source: SourceConfig,
+    run: str,
+) -> list[TableStatus]:
+    """Each table's state in a run partition, across every Dagster run of that partition."""
+    statuses = []
+    for table in catalog.tables:
+        export_key = translator.export_key(source.name, table.name)
+        load_key = translator.load_key(source.name, table.name)
+        exported = _latest_materialization(instance, export_key, run)
+        loaded = _latest_materialization(instance, load_key, run)
+        problems = []
+        if exported is None:
+            problems.append("not exported")
+        if loaded is None:
+            problems.append("not loaded")
+        elif exported is not None and loaded.timestamp < exported.timestamp:
+            problems.append("loaded before its latest export")
+        keys = [AssetCheckKey(export_key, name) for name in checks.EXPORT_CHECKS] + [
+            AssetCheckKey(load_key, name) for name in checks.LOAD_CHECKS
+        ]
+        states = _check_states(instance, keys, run)
+        for k in keys:
+            record = states.get(k)
+            if record is None or record.status == AssetCheckExecutionRecordStatus.PLANNED:
+                problems.append(f"{k.name} not evaluated")
+            elif record.status == AssetCheckExecutionRecordStatus.FAILED:
+                problems.append(f"{k.name} failed")
+        statuses.append(
+            TableStatus(table.name, _row_count(exported), _row_count(loaded), tuple(problems))
+        )
+    return statuses
+
+
+def run_check_problems(
+    instance: DagsterInstance, translator: ConvergeTranslator, source: SourceConfig, run: str
+) -> list[str]:
+    keys = [
+        AssetCheckKey(translator.target_schema_key(source.name), checks.SCHEMA_PREFLIGHT),
+        AssetCheckKey(translator.manifest_key(source.name), checks.MANIFEST),
+    ]
+    states = _check_states(instance, keys, run)
+    problems = []
+    for k in keys:
+        record = states.get(k)
+        if record is None or record.status == AssetCheckExecutionRecordStatus.PLANNED:
+            problems.append(f"{k.name}: not evaluated")
+        elif record.status == AssetCheckExecutionRecordStatus.FAILED:
+            problems.append(f"{k.name}: failed")
+    return problems
