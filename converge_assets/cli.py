@@ -1,0 +1,184 @@
+"""`converge`: the headless way through the very same Dagster definitions.
+
+converge discover --source S          read MySQL's information_schema into the catalog
+converge run --source S [--run KEY]   materialise every asset and check of S for a run
+converge rollback --source S --run KEY
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import UTC, datetime
+
+from .config import PROJECT_ROOT, ConfigError, ServerURL, load_config, redact
+
+DEFAULT_DAGSTER_POSTGRES_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/dagster"
+
+
+def default_run_key() -> str:
+    """As the old scripts named export folders: the UTC time."""
+    return datetime.now(UTC).strftime("%Y%m%d_%H%M%S")
+
+
+def prepare_instance_environment() -> None:
+    """`DAGSTER_HOME` defaults to the project (where dagster.yaml is); the instance's PostgreSQL
+    database is created on first use."""
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT))
+    os.environ.setdefault("DAGSTER_POSTGRES_URL", DEFAULT_DAGSTER_POSTGRES_URL)
+    ensure_postgres_database(os.environ["DAGSTER_POSTGRES_URL"])
+
+
+def ensure_postgres_database(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    server = ServerURL.parse(url, 5432)
+    name = url.rsplit("/", 1)[-1].split("?")[0]
+    try:
+        with psycopg.connect(
+            host=server.host,
+            port=server.port,
+            user=server.user,
+            password=server.password or None,
+            dbname="postgres",
+            autocommit=True,
+        ) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.Error as e:
+        raise SystemExit(
+            f"converge: cannot reach the Dagster instance database: {redact(str(e))}"
+        ) from None
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    from .catalog import catalog_path, write_catalog
+    from .mysql import MySQLResource, discover
+
+    config = load_config()
+    names = list(config.sources) if args.all else [args.source]
+    for name in names:
+        source = config.source(name)
+        mysql = MySQLResource(url=source.mysql_url())
+        with mysql.connect(source.mysql_database) as conn:
+            catalog = discover(conn, source.name, source.mysql_database, source.exclude)
+        path = catalog_path(config.path, source.name)
+        write_catalog(catalog, path)
+        columns = sum(len(t.columns) for t in catalog.tables)
+        print(f"{source.name}: {len(catalog.tables)} tables, {columns} columns -> {path}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .runner import run_source
+
+    prepare_instance_environment()
+    config = load_config()
+    config.source(args.source)
+    run_key = args.run or default_run_key()
+    return run_source(
+        config,
+        args.source,
+        run_key,
+        only_failed=args.only_failed,
+        changed_only=args.changed_only,
+        observe=not args.no_observe,
+    )
+
+
+def cmd_observe(args: argparse.Namespace) -> int:
+    from .definitions import build_definitions
+    from .runner import observe_source, open_instance
+
+    prepare_instance_environment()
+    config = load_config()
+    config.source(args.source)
+    ok = observe_source(build_definitions(config), open_instance(), args.source)
+    print(f"{args.source}: observed" if ok else f"{args.source}: observation failed")
+    return 0 if ok else 1
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from .catalog import catalog_path, load_catalog
+    from .postgres import PostgresResource
+    from .rollback import rollback_source
+
+    config = load_config()
+    source = config.source(args.source)
+    catalog = load_catalog(catalog_path(config.path, source.name))
+    if catalog is None:
+        raise ConfigError(f"source {source.name!r} has no catalog: run `converge discover` first")
+    postgres = PostgresResource(url=source.postgres_url())
+    names = rollback_source(config, source, catalog, postgres, args.run)
+    print(f"{source.name}: rolled back run {args.run}: emptied {len(names)} table(s)")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="converge",
+        description="Move MySQL databases to PostgreSQL through CSV files, as Dagster assets.",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    d = sub.add_parser("discover", help="read MySQL's information_schema into the source's catalog")
+    g = d.add_mutually_exclusive_group(required=True)
+    g.add_argument("--source")
+    g.add_argument("--all", action="store_true", help="every source of the config")
+    d.set_defaults(func=cmd_discover)
+
+    r = sub.add_parser("run", help="export, load and verify every table of a source for a run")
+    r.add_argument("--source", required=True)
+    r.add_argument(
+        "--run", help="the migration run (partition) key; default: UTC time YYYYmmdd_HHMMSS"
+    )
+    mode = r.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--only-failed",
+        action="store_true",
+        help="re-run only the tables and checks that failed or are missing in this run",
+    )
+    mode.add_argument(
+        "--changed-only",
+        action="store_true",
+        help="observe the MySQL tables, then re-migrate only those that changed since this run's export",
+    )
+    r.add_argument(
+        "--no-observe",
+        action="store_true",
+        help="skip observing the MySQL tables first (then --changed-only cannot tell later what changed)",
+    )
+    r.set_defaults(func=cmd_run)
+
+    o = sub.add_parser("observe", help="record every MySQL table's data version (what changed)")
+    o.add_argument("--source", required=True)
+    o.set_defaults(func=cmd_observe)
+
+    b = sub.add_parser("rollback", help="empty the source's target tables in one transaction")
+    b.add_argument("--source", required=True)
+    b.add_argument("--run", required=True, help="the migration run being rolled back (for the log)")
+    b.set_defaults(func=cmd_rollback)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as e:
+        print(f"converge: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:  # noqa: BLE001 - one clear line, never a password
+        from .mysql import SourceError
+        from .postgres import TargetError
+
+        if isinstance(e, SourceError | TargetError):
+            print(f"converge: {e}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,175 @@
+"""Run a source's migration job for one partition through Dagster, and print what happened.
+
+Runs and events land in the Dagster instance (`DAGSTER_HOME`), so the UI shows them afterwards
+exactly as if they had been launched there.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from dagster import AssetKey, DagsterInstance
+from dagster._core.utils import make_new_run_id
+
+from .assets import MIGRATION_RUN, ConvergeTranslator
+from .catalog import catalog_path, load_catalog
+from .config import ConfigError, ConvergeConfig
+from .definitions import CLI_TAG, build_definitions, migrate_job_name, observe_job_name
+from .progress import ProgressDisplay
+from .run_assets import _latest_materialization, table_statuses
+from .source_assets import changed_tables
+
+# The terminal shows progress and problems; Dagster's step-by-step DEBUG events stay in the
+# instance, where the UI shows them.
+QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+WARNINGS_ONLY = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+def open_instance() -> DagsterInstance:
+    """The instance of DAGSTER_HOME, holding its storage connections open: dagster-postgres
+    otherwise opens a new PostgreSQL connection for every event it stores (measured: the
+    largest cost of a run of small tables)."""
+    instance = DagsterInstance.get()
+    instance.optimize_for_webserver(statement_timeout=0, pool_recycle=3600, max_overflow=10)
+    return instance
+
+
+def ensure_partition(instance: DagsterInstance, run_key: str) -> None:
+    if not instance.has_dynamic_partition(MIGRATION_RUN.name, run_key):
+        instance.add_dynamic_partitions(MIGRATION_RUN.name, [run_key])
+
+
+def failed_selection(instance, config, source, catalog, translator, run_key) -> list[AssetKey]:
+    """The exports and loads that failed or are missing in this run, plus what verifies them."""
+    keys: list[AssetKey] = []
+    for status in table_statuses(instance, catalog, translator, source, run_key):
+        if not status.problems:
+            continue
+        export_ok = status.exported_rows is not None and not any(
+            "export_" in p for p in status.problems
+        )
+        if not export_ok:
+            keys.append(translator.export_key(source.name, status.table))
+        keys.append(translator.load_key(source.name, status.table))
+    if keys:
+        keys.append(translator.manifest_key(source.name))
+    keys.append(translator.migration_run_key(source.name))
+    return keys
+
+
+def observe_source(defs, instance: DagsterInstance, source: str) -> bool:
+    """Record every source table's current data version (what `--changed-only` compares)."""
+    result = defs.resolve_job_def(observe_job_name(source)).execute_in_process(
+        instance=instance, tags={CLI_TAG: "observe"}, run_config=QUIET, raise_on_error=False
+    )
+    return result.success
+
+
+def run_source(
+    config: ConvergeConfig,
+    source_name: str,
+    run_key: str,
+    *,
+    only_failed: bool = False,
+    changed_only: bool = False,
+    observe: bool = True,
+) -> int:
+    source = config.source(source_name)
+    catalog = load_catalog(catalog_path(config.path, source.name))
+    if catalog is None:
+        raise ConfigError(
+            f"source {source.name!r} has no catalog: run `converge discover --source {source.name}`"
+        )
+    translator = ConvergeTranslator()
+    defs = build_definitions(config, translator)
+    instance = open_instance()
+    ensure_partition(instance, run_key)
+    if (observe or changed_only) and not observe_source(defs, instance, source.name):
+        print(f"{source.name}: observing the MySQL tables failed", file=sys.stderr)
+        return 1
+    selection = None
+    if only_failed:
+        selection = failed_selection(instance, config, source, catalog, translator, run_key)
+        print(f"{source.name} run {run_key}: re-running {len(selection)} asset(s)")
+    elif changed_only:
+        changed = changed_tables(instance, catalog, translator, source.name, run_key)
+        selection = [
+            key
+            for table in changed
+            for key in (
+                translator.export_key(source.name, table),
+                translator.load_key(source.name, table),
+            )
+        ] + [translator.manifest_key(source.name), translator.migration_run_key(source.name)]
+        print(
+            f"{source.name} run {run_key}: {len(changed)} of {len(catalog.tables)} table(s) changed"
+            + (f": {', '.join(changed)}" if changed else "")
+        )
+    job = defs.resolve_job_def(migrate_job_name(source.name))
+    run_id = make_new_run_id()
+    with ProgressDisplay(instance, run_id, source.name, [t.name for t in catalog.tables]):
+        result = job.execute_in_process(
+            instance=instance,
+            partition_key=run_key,
+            asset_selection=selection,
+            run_id=run_id,
+            tags={CLI_TAG: "run"},
+            run_config=WARNINGS_ONLY,  # the display shows progress
+            raise_on_error=False,
+        )
+    verdict_key = translator.migration_run_key(source.name)
+    if not result.success:
+        # The failed step skipped the verdict; record it (`failed`, with the reasons) anyway.
+        defs.resolve_job_def("record_migration_verdict").execute_in_process(
+            instance=instance,
+            partition_key=run_key,
+            asset_selection=[verdict_key],
+            tags={CLI_TAG: "verdict"},
+            run_config=QUIET,
+            raise_on_error=False,
+        )
+    return print_summary(instance, catalog, translator, source, run_key, result.run_id)
+
+
+def print_summary(instance, catalog, translator, source, run_key: str, run_id: str) -> int:
+    statuses = table_statuses(instance, catalog, translator, source, run_key)
+    rows = []
+    for s in statuses:
+        exported = _latest_materialization(
+            instance, translator.export_key(source.name, s.table), run_key
+        )
+        loaded = _latest_materialization(
+            instance, translator.load_key(source.name, s.table), run_key
+        )
+        seconds = sum(_meta(r, "seconds") or 0 for r in (exported, loaded))
+        rows.append(
+            [
+                s.table,
+                f"{s.loaded_rows:,}" if s.loaded_rows is not None else "-",
+                f"{_meta(exported, 'bytes') or 0:,}",
+                f"{seconds:.2f}",
+                "ok" if not s.problems else "; ".join(s.problems),
+            ]
+        )
+    verdict = _latest_materialization(instance, translator.migration_run_key(source.name), run_key)
+    status = _meta(verdict, "status") or "unknown"
+    header = ["table", "rows", "bytes", "seconds", "checks"]
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for r in [header, *rows]:
+        print("  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+    total_rows = sum(s.loaded_rows or 0 for s in statuses)
+    failed = [s for s in statuses if s.problems]
+    print(
+        f"\n{source.name} run {run_key}: {len(statuses) - len(failed)}/{len(statuses)} tables ok, "
+        f"{total_rows:,} rows loaded; migration {status} (Dagster run {run_id})"
+    )
+    if verdict is not None and status != "completed":
+        print(f"  {_meta(verdict, 'message')}")
+    return 0 if status == "completed" and not failed else 1
+
+
+def _meta(record, name: str):
+    if record is None:
+        return None
+    value = record.asset_materialization.metadata.get(name)
+    return value.value if value is not None else None
