@@ -1,0 +1,147 @@
+"""Fixtures that talk to the real MariaDB and PostgreSQL servers: no database is mocked.
+
+Each test gets its own databases (random names) on both servers and its own config directory,
+so tests never see each other's data.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pymysql
+import pytest
+import yaml
+from dagster import DagsterInstance, PreviewWarning, instance_for_test
+from psycopg import sql
+from pymysql.constants import CLIENT
+
+from converge_assets.catalog import catalog_path, write_catalog
+from converge_assets.config import ConvergeConfig, load_config
+from converge_assets.definitions import build_definitions, migrate_job_name
+from converge_assets.mysql import MySQLResource, discover
+from converge_assets.runner import ensure_partition
+
+warnings.filterwarnings("ignore", category=PreviewWarning)
+
+MYSQL_URL = os.environ.get("CONVERGE_TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306")
+POSTGRES_URL = os.environ.get("CONVERGE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
+
+
+def mysql_connect(database: str | None = None) -> pymysql.Connection:
+    return pymysql.connect(
+        host="127.0.0.1",
+        user="root",
+        database=database,
+        charset="utf8mb4",
+        autocommit=True,
+        client_flag=CLIENT.MULTI_STATEMENTS,
+    )
+
+
+def postgres_connect(database: str = "postgres") -> psycopg.Connection:
+    return psycopg.connect(host="127.0.0.1", user="postgres", dbname=database, autocommit=True)
+
+
+def run_mysql(database: str, script: str) -> None:
+    with mysql_connect(database) as conn, conn.cursor() as cur:
+        cur.execute(script)
+        while cur.nextset():
+            pass
+
+
+def run_postgres(database: str, script: str) -> None:
+    with postgres_connect(database) as conn:
+        conn.execute(script)
+
+
+@dataclass
+class Source:
+    """One migration source made for a test: both databases, its config and its definitions."""
+
+    name: str
+    mysql_database: str
+    postgres_database: str
+    config: ConvergeConfig
+
+    def discover(self) -> None:
+        source = self.config.source(self.name)
+        with MySQLResource(url=MYSQL_URL).connect(source.mysql_database) as conn:
+            catalog = discover(conn, self.name, source.mysql_database, source.exclude)
+        write_catalog(catalog, catalog_path(self.config.path, self.name))
+
+    def definitions(self):
+        return build_definitions(load_config(self.config.path))
+
+    def migrate(self, instance: DagsterInstance, run: str = "run1", selection=None):
+        ensure_partition(instance, run)
+        job = self.definitions().resolve_job_def(migrate_job_name(self.name))
+        return job.execute_in_process(
+            instance=instance, partition_key=run, asset_selection=selection, raise_on_error=False
+        )
+
+    def mysql(self, query: str, args=None) -> list[tuple]:
+        with mysql_connect(self.mysql_database) as conn, conn.cursor() as cur:
+            cur.execute(query, args)
+            return list(cur.fetchall())
+
+    def postgres(self, query, args=None) -> list[tuple]:
+        with postgres_connect(self.postgres_database) as conn:
+            cur = conn.execute(query, args)
+            return cur.fetchall() if cur.description else []
+
+    def run_dir(self, run: str = "run1") -> Path:
+        return self.config.export_dir / self.name / run
+
+
+@pytest.fixture
+def make_source(tmp_path: Path, monkeypatch) -> Iterator:
+    """`make_source(mysql_ddl, postgres_ddl, **source_options)` -> a discovered `Source`."""
+    created: list[tuple[str, str]] = []
+    monkeypatch.setenv("CONVERGE_EXPORT_DIR", str(tmp_path / "csv_exports"))
+    monkeypatch.setenv("CONVERGE_MYSQL_URL", MYSQL_URL)
+    monkeypatch.setenv("CONVERGE_POSTGRES_URL", POSTGRES_URL)
+
+    def make(mysql_ddl: str, postgres_ddl: str, name: str = "src", **options) -> Source:
+        database = f"converge_test_{uuid.uuid4().hex[:10]}"
+        with mysql_connect() as conn, conn.cursor() as cur:
+            cur.execute(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4")
+        with postgres_connect() as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+        created.append((database, database))
+        run_mysql(database, mysql_ddl)
+        run_postgres(database, postgres_ddl)
+        config_file = tmp_path / "converge.yaml"
+        raw = yaml.safe_load(config_file.read_text()) if config_file.exists() else {"sources": {}}
+        raw.setdefault("parallel_tables", 2)
+        raw["sources"][name] = {
+            "mysql_database": database,
+            "postgres_database": database,
+            **options,
+        }
+        config_file.write_text(yaml.safe_dump(raw))
+        source = Source(name, database, database, load_config(config_file))
+        source.discover()
+        return source
+
+    yield make
+    for mysql_db, postgres_db in created:
+        with mysql_connect() as conn, conn.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS `{mysql_db}`")
+        with postgres_connect() as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    sql.Identifier(postgres_db)
+                )
+            )
+
+
+@pytest.fixture
+def instance() -> Iterator[DagsterInstance]:
+    with instance_for_test() as instance:
+        yield instance

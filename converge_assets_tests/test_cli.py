@@ -1,0 +1,106 @@
+"""`converge discover` and `converge run` end to end, as an operator or CI runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from dagster import DagsterInstance, DagsterRunStatus
+from psycopg import sql
+
+from converge_assets_tests.conftest import postgres_connect
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MYSQL_DDL = """
+CREATE TABLE `account` (`id` char(36) NOT NULL PRIMARY KEY, `rowId` int NOT NULL AUTO_INCREMENT UNIQUE,
+  `settings` json NOT NULL, `enabled` tinyint(1) NOT NULL);
+CREATE TABLE `query-result-cache` (`id` int NOT NULL PRIMARY KEY);
+INSERT INTO `account` (id, settings, enabled) VALUES
+  ('aaaaaaaa-0000-4000-8000-000000000001', '{"b": 1, "a": [1, 2]}', 1),
+  ('aaaaaaaa-0000-4000-8000-000000000002', '{}', 0);
+INSERT INTO `query-result-cache` VALUES (1);
+"""
+POSTGRES_DDL = """
+CREATE TABLE account (id uuid PRIMARY KEY, "rowId" SERIAL UNIQUE, settings jsonb NOT NULL, enabled boolean NOT NULL);
+"""
+
+
+@pytest.fixture
+def dagster_home(tmp_path):
+    """A DAGSTER_HOME with the project's dagster.yaml, on its own PostgreSQL database."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
+    database = f"converge_test_dagster_{uuid.uuid4().hex[:8]}"
+    yield home, f"postgresql+psycopg2://postgres@127.0.0.1:5432/{database}"
+    with postgres_connect() as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database))
+        )
+
+
+def converge(*args: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "converge_assets.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_discover_then_run_end_to_end(make_source, dagster_home, monkeypatch):
+    source = make_source(MYSQL_DDL, POSTGRES_DDL, exclude=["query-result-cache"])
+    catalog_file = source.config.path.parent / "catalog" / "src.json"
+    catalog_file.unlink()
+    home, dagster_url = dagster_home
+    env = {
+        **os.environ,
+        "CONVERGE_CONFIG": str(source.config.path),
+        "DAGSTER_HOME": str(home),
+        "DAGSTER_POSTGRES_URL": dagster_url,
+    }
+
+    out = converge("discover", "--source", "src", env=env)
+    assert out.returncode == 0, out.stderr
+    assert "src: 1 tables" in out.stdout
+    catalog = json.loads(catalog_file.read_text())
+    assert [t["name"] for t in catalog["tables"]] == ["account"]  # excluded table left out
+    assert catalog["tables"][0]["primary_key"] == ["id"]
+
+    out = converge("run", "--source", "src", "--run", "staging-rehearsal-2", env=env)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "account" in out.stdout and "migration completed" in out.stdout
+    assert source.postgres("SELECT count(*) FROM account") == [(2,)]
+
+    # The run landed in the Dagster instance, where the UI shows it.
+    monkeypatch.setenv("DAGSTER_POSTGRES_URL", dagster_url)
+    with DagsterInstance.from_config(str(home)) as instance:
+        runs = instance.get_runs()
+        assert any(r.tags.get("dagster/partition") == "staging-rehearsal-2" for r in runs)
+        assert all(r.status == DagsterRunStatus.SUCCESS for r in runs)
+        assert instance.has_dynamic_partition("migration_run", "staging-rehearsal-2")
+
+
+def test_unknown_source_is_a_clear_error(tmp_path):
+    config = tmp_path / "c.yaml"
+    config.write_text("sources: {}")
+    out = converge("run", "--source", "nope", env={**os.environ, "CONVERGE_CONFIG": str(config)})
+    assert out.returncode == 2
+    assert "unknown source 'nope'" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_help_lists_the_commands():
+    out = converge("--help", env=dict(os.environ))
+    assert out.returncode == 0
+    for command in ("discover", "run", "rollback"):
+        assert command in out.stdout
