@@ -42,13 +42,14 @@ from .catalog import Catalog, Table
 from .config import ConvergeConfig, SourceConfig
 from .conversion import TablePlan, UnsupportedTypePair, plan_table
 from .export import ExportResult, export_table
-from .load import LoadResult, load_table
+from .load import LoadError, LoadResult, load_table
 from .manifest import ManifestEntry, entry_for, record_table
 from .migration_log import append_event, make_event
 from .mysql import MySQLResource
 from .mysql import server_version as mysql_server_version
 from .parity import content_parity
 from .postgres import PostgresResource, count_rows, read_target_schema
+from .refusals import RejectedByPostgres, diagnose_load
 from .target_schema import TargetTable
 
 MIGRATION_RUN = DynamicPartitionsDefinition(name="migration_run")
@@ -271,22 +272,28 @@ class TableStep:
         record_table(self.run_dir, table.name, entry, export_info)
         return result, entry
 
-    def load(self, table: Table, target: TargetTable) -> tuple[LoadResult, ManifestEntry]:
+    def load(
+        self, table: Table, target: TargetTable, plan: TablePlan
+    ) -> tuple[LoadResult, ManifestEntry]:
         entry = entry_for(self.run_dir, table.name)
         if entry is None:
             raise LookupError(
                 f"{self.source.name}.{table.name}: no export in run {self.run!r}; "
                 "materialise its export asset first"
             )
-        result = load_table(
-            self.postgres,
-            self.source.postgres_database,
-            target,
-            self.run_dir / entry.file,
-            entry,
-            source=self.source.name,
-            progress=self.progress("loading", "bytes"),
-        )
+        try:
+            result = load_table(
+                self.postgres,
+                self.source.postgres_database,
+                target,
+                self.run_dir / entry.file,
+                entry,
+                source=self.source.name,
+                progress=self.progress("loading", "bytes"),
+            )
+        except RejectedByPostgres as e:
+            refused = diagnose_load(self.mysql, self.source, table, plan, e)
+            raise LoadError(f"{refused}; the target kept its previous rows") from None
         return result, entry
 
     def export_materialization(self, table: Table, r: ExportResult) -> MaterializeResult:
@@ -349,7 +356,7 @@ class TableStep:
                 )
         if work.load:
             assert target is not None
-            result, entry = self.load(table, target)
+            result, entry = self.load(table, target, plan)
             emit(self.load_materialization(table, result, entry))
             with self.postgres.connect(self.source.postgres_database) as conn:
                 count = conn.execute(count_rows(target.schema, target.name)).fetchone()[0]

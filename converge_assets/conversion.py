@@ -90,6 +90,11 @@ class UnsupportedTypePair(Exception):
 class Refusal:
     condition_sql: str  # MySQL boolean expression on the raw column, true for a refused value
     reason: str
+    # PostgreSQL's own input function rejects such a value, so the export need not test every
+    # row for it (the cost of an export is mostly these tests): the load fails, rolls back and
+    # names the row with this refusal. Only refusals PostgreSQL would accept silently (rounding,
+    # padding, a lossy charset) are tested in the export's SELECT.
+    postgres_rejects: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,10 +129,9 @@ class TablePlan:
         """One CSV line per row (without its line feed); NULL when any field is refused."""
         return "CONCAT(" + ", ',', ".join(c.field_sql for c in self.columns) + ")"
 
-    def refusal_sql(self) -> str:
-        """True for a row holding at least one refused value."""
-        conds = [r.condition_sql for c in self.columns for r in c.refusals]
-        return " OR ".join(f"({c})" for c in conds) if conds else "FALSE"
+    def refusals(self) -> list[tuple[str, Refusal]]:
+        """(column, refusal) for every refusal of the table, in column order."""
+        return [(c.column, r) for c in self.columns for r in c.refusals]
 
 
 # --- type facts -----------------------------------------------------------------------------
@@ -151,6 +155,7 @@ _PG_TEXT = {"text", "varchar", "bpchar", "citext"}
 # Charsets whose every value converts to utf8mb4 and back unchanged (checked for latin1, which
 # MariaDB maps as cp1252, in the tests); any other charset gets a round-trip refusal.
 _LOSSLESS_CHARSETS = {"utf8mb4", "utf8mb3", "utf8", "latin1", "ascii"}
+_UUID_LAYOUT = "________-____-____-____-____________"  # LIKE: exactly 36 characters
 _UUID_REGEX = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 # JSON texts MariaDB's JSON_VALID accepts but PostgreSQL's json input rejects (measured on
@@ -237,6 +242,7 @@ def _nul_refusal(u: str) -> Refusal:
     return Refusal(
         f"LOCATE(X'00', CAST({u} AS BINARY)) > 0",
         "contains a NUL byte (0x00), which PostgreSQL text cannot hold",
+        postgres_rejects=True,
     )
 
 
@@ -330,14 +336,16 @@ def _json_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
     refusals = [
         _nul_refusal(u),
         *_charset_refusals(col, q),
-        Refusal(f"NOT JSON_VALID({u})", "not valid JSON"),
+        Refusal(f"NOT JSON_VALID({u})", "not valid JSON", postgres_rejects=True),
         Refusal(
             f"{ub} REGEXP {_my_text(_JSON_BAD_ESCAPE)}",
             'a JSON string escape PostgreSQL rejects (only \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX exist)',
+            postgres_rejects=True,
         ),
         Refusal(
             f"{ub} REGEXP {_my_text(_JSON_BAD_NUMBER)}",
             "a JSON number PostgreSQL rejects (1., 1.e5, 1e+ or a lone -)",
+            postgres_rejects=True,
         ),
     ]
     if tc.udt_name == "jsonb":
@@ -345,6 +353,7 @@ def _json_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
             Refusal(
                 f"{ub} REGEXP {_my_text(_JSONB_NUL_ESCAPE)}",
                 "\\u0000 in a JSON string, which jsonb cannot hold",
+                postgres_rejects=True,
             )
         )
         return _Parts(
@@ -367,15 +376,16 @@ def _json_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
 def _uuid_from_text_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
     u = _utf8(col, q)
     empty = f"CHAR_LENGTH({u}) = 0"
+    reason = "not a UUID (8-4-4-4-12 hexadecimal digits)"
     refusals = [
-        Refusal(
-            f"CHAR_LENGTH({u}) > 0 AND NOT (CHAR_LENGTH({u}) = 36 AND {u} REGEXP '{_UUID_REGEX}')",
-            "not a UUID (8-4-4-4-12 hexadecimal digits)",
-        )
+        # PostgreSQL checks the digits itself, but also accepts other layouts (no hyphens,
+        # braces, a hyphen after any 4 digits): only the layout is tested per row here.
+        Refusal(f"CHAR_LENGTH({u}) > 0 AND NOT ({u} LIKE '{_UUID_LAYOUT}')", reason),
+        Refusal(f"CHAR_LENGTH({u}) > 0 AND NOT ({u} REGEXP '{_UUID_REGEX}')", reason, True),
     ]
     return _Parts(
-        f"LOWER({u})",
-        "UUID text, lower-cased; '' becomes NULL (counted)",
+        u,
+        "UUID text (PostgreSQL stores it in lower case); '' becomes NULL (counted)",
         f"LOWER({u})",
         f"{qp}::text",
         refusals,
@@ -425,6 +435,7 @@ def _base64_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
             Refusal(
                 f"4 * CEIL(LENGTH({raw}) / 3) > {tc.max_length}",
                 f"its base64 text is longer than the {tc.max_length} characters {tc.data_type} holds",
+                postgres_rejects=True,  # base64 has no trailing spaces PostgreSQL could trim
             )
         )
     return _Parts(
@@ -455,6 +466,7 @@ def _enum_to_enum_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Part
             Refusal(
                 f"{q} + 0 IN ({', '.join(str(i) for i in bad_index)})",
                 f"label not in PostgreSQL enum {tc.data_type}: {', '.join(names)}",
+                postgres_rejects=True,
             )
         )
     return _Parts(
@@ -488,6 +500,7 @@ def _set_to_array_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Part
                 Refusal(
                     f"({q} + 0) & {mask} <> 0",
                     f"member not in PostgreSQL enum {tc.data_type}: {', '.join(repr(m) for _, m in missing)}",
+                    postgres_rejects=True,
                 )
             )
     return _Parts(
@@ -522,7 +535,11 @@ def _int_parts(col: Column, tc: TargetColumn, q: str, qp: str, kind: str) -> _Pa
         conds.append(f"{q} > {t_hi}")
     if conds:
         refusals.append(
-            Refusal(" OR ".join(conds), f"outside the range of {tc.data_type} ({t_lo} .. {t_hi})")
+            Refusal(
+                " OR ".join(conds),
+                f"outside the range of {tc.data_type} ({t_lo} .. {t_hi})",
+                postgres_rejects=True,
+            )
         )
     return _Parts(
         f"CAST({q} AS CHAR)",
@@ -547,6 +564,7 @@ def _decimal_parts(col: Column, tc: TargetColumn, q: str, qp: str, kind: str) ->
                 Refusal(
                     f"{q} < {t_lo} OR {q} > {t_hi}",
                     f"outside the range of {tc.data_type} ({t_lo} .. {t_hi})",
+                    postgres_rejects=True,
                 )
             )
         pg_digest = f"{qp}::text"
@@ -563,7 +581,11 @@ def _decimal_parts(col: Column, tc: TargetColumn, q: str, qp: str, kind: str) ->
                 )
             if sp - ss > p - ts:
                 refusals.append(
-                    Refusal(f"ABS({q}) >= 1{'0' * (p - ts)}", f"too large for {tc.data_type}")
+                    Refusal(
+                        f"ABS({q}) >= 1{'0' * (p - ts)}",
+                        f"too large for {tc.data_type}",
+                        postgres_rejects=True,
+                    )
                 )
         pg_digest = f"trim_scale({qp})::text"
     return _Parts(
@@ -593,7 +615,9 @@ def _float_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
 def _bool_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
     refusals = []
     if col.data_type == "tinyint":
-        refusals.append(Refusal(f"{q} <> 0 AND {q} <> 1", "neither 0 nor 1, so not a boolean"))
+        refusals.append(
+            Refusal(f"{q} <> 0 AND {q} <> 1", "neither 0 nor 1, so not a boolean", True)
+        )
     return _Parts(
         f"CAST({q} + 0 AS CHAR)",
         "0/1 as boolean",
@@ -614,12 +638,15 @@ def _date_refusals(col: Column, q: str, transform: str | None, parts: _Parts) ->
                 zero,
                 "a zero date or a zero month/day, which PostgreSQL has no value for "
                 "(transform zero_date_to_null makes them NULL)",
+                # A TIMESTAMP is written from its epoch value, where a zero date would be 1970.
+                postgres_rejects=col.data_type != "timestamp",
             )
         )
     parts.refusals.append(
         Refusal(
             f"NOT {zero} AND (YEAR({q}) = 0 OR DAYOFMONTH({q}) > DAYOFMONTH(LAST_DAY({q})))",
             "year 0 or a day past the month's end, which PostgreSQL has no value for",
+            postgres_rejects=True,
         )
     )
 
@@ -790,24 +817,30 @@ def _plan_column(col: Column, tc: TargetColumn, transform: str | None = None) ->
     if not tc.nullable:
         if col.nullable:
             refusals.append(
-                Refusal(f"{q} IS NULL", f"NULL into a NOT NULL column ({tc.data_type})")
+                Refusal(f"{q} IS NULL", f"NULL into a NOT NULL column ({tc.data_type})", True)
             )
         for conv in parts.to_null:
+            # Unconverted, the value is written as it is, which PostgreSQL rejects.
             refusals.append(
                 Refusal(
                     conv.condition_sql,
                     f"{conv.name} would make it NULL, but the target column is NOT NULL",
+                    postgres_rejects=True,
                 )
             )
     else:
         conversions = list(parts.to_null)
         null_conds += [c.condition_sql for c in conversions]
     when_null = " OR ".join([null_conds[0], *(f"({c})" for c in null_conds[1:])])
+    # A refused value makes the field (and so the row's whole line) NULL. A NULL that no case
+    # expects (an expression's own NULL) does too, so it never passes for SQL NULL.
     cases = []
-    if refusals:
-        cases.append("WHEN " + " OR ".join(f"({r.condition_sql})" for r in refusals) + " THEN NULL")
-    cases.append(f"WHEN {when_null} THEN ''")
-    field_sql = f"CASE {' '.join(cases)} ELSE {parts.value} END"
+    tested = [r for r in refusals if not r.postgres_rejects]
+    if tested:
+        cases.append("WHEN " + " OR ".join(f"({r.condition_sql})" for r in tested) + " THEN NULL")
+    if col.nullable or len(null_conds) > 1:
+        cases.append(f"WHEN {when_null} THEN ''")
+    field_sql = f"CASE {' '.join(cases)} ELSE {parts.value} END" if cases else parts.value
 
     my_digest = pg_digest = None
     if parts.mysql_digest is not None and parts.postgres_digest is not None:

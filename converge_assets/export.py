@@ -1,8 +1,8 @@
 """Export one MySQL table to a CSV file that `COPY ... (FORMAT csv, HEADER)` reads back unchanged.
 
 MySQL formats every value as a finished CSV field in the SELECT itself (see conversion.py), so
-Python only moves whole lines from the socket to the file: no per-value work, memory bounded by
-one batch of rows whatever the table's size.
+Python only moves whole lines from the socket to the file (`mysql.stream_lines`): no per-value
+work, memory bounded by one network read of rows whatever the table's size.
 """
 
 from __future__ import annotations
@@ -20,29 +20,9 @@ from .catalog import Table
 from .config import SourceConfig
 from .conversion import TablePlan
 from .mysql import MySQLResource
-
-BATCH_ROWS = 5_000
+from .refusals import diagnose_export
 
 Progress = Callable[[str, int, int, float], None]  # (table, rows done, rows total, seconds)
-
-
-class RefusedValue(Exception):
-    """A value that cannot be carried over honestly. Names source, table, column and row key."""
-
-    def __init__(self, source: str, table: str, column: str | None, key: dict, reason: str):
-        self.source, self.table, self.column, self.key, self.reason = (
-            source,
-            table,
-            column,
-            key,
-            reason,
-        )
-        where = f"{source}.{table}" + (f".{column}" if column else "")
-        super().__init__(f"{where}: {reason} (first offending row: {format_key(key)})")
-
-
-def format_key(key: dict) -> str:
-    return ", ".join(f"{k}={v!r}" for k, v in key.items()) or "unknown"
 
 
 @dataclass(frozen=True)
@@ -111,18 +91,16 @@ def export_table(
                 out.write(header)
                 digest.update(header)
                 size += len(header)
-                cur.execute(q.rows_sql(db, table.name, plan.line_sql()))
-                while batch := cur.fetchmany(BATCH_ROWS):
-                    lines = [r[0] for r in batch]
+                for lines in q.stream_lines(conn, q.rows_sql(db, table.name, plan.line_sql())):
                     if None in lines:
                         refused = True
                         break
+                    rows += len(lines)
                     lines.append(b"")
                     chunk = b"\n".join(lines)
                     out.write(chunk)
                     digest.update(chunk)
                     size += len(chunk)
-                    rows += len(batch)
                     now = time.monotonic()
                     if progress and now - last_report >= 5:
                         progress(table.name, rows, snapshot_rows, now - started)
@@ -133,7 +111,7 @@ def export_table(
             if not refused:
                 cur.execute("COMMIT")
         if refused:
-            raise diagnose_refusal(mysql, source, table, plan)
+            raise diagnose_export(mysql, source, table, plan)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -149,35 +127,4 @@ def export_table(
         auto_increment=auto_increment,
         source_update_time=update_time.decode() if isinstance(update_time, bytes) else update_time,
         conversions=converted,
-    )
-
-
-def diagnose_refusal(
-    mysql: MySQLResource, source: SourceConfig, table: Table, plan: TablePlan
-) -> RefusedValue:
-    """A row's line came back NULL: find which column refused which row, in key order."""
-    db = source.mysql_database
-    key_names = list(table.primary_key or table.column_names)
-    with mysql.connect(db) as conn, conn.cursor() as cur:
-        for column in plan.columns:
-            for refusal in column.refusals:
-                cur.execute(q.first_row_where_sql(db, table, refusal.condition_sql))
-                row = cur.fetchone()
-                if row is not None:
-                    return RefusedValue(
-                        source.name,
-                        table.name,
-                        column.column,
-                        dict(zip(key_names, row, strict=True)),
-                        refusal.reason,
-                    )
-        cur.execute(q.first_row_where_sql(db, table, f"({plan.line_sql()}) IS NULL"))
-        row = cur.fetchone()
-    key = dict(zip(key_names, row, strict=True)) if row else {}
-    return RefusedValue(
-        source.name,
-        table.name,
-        None,
-        key,
-        "the row's CSV line exceeds the source server's max_allowed_packet; raise it and re-run",
     )

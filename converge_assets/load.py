@@ -18,8 +18,10 @@ from pathlib import Path
 import psycopg
 
 from . import postgres as q
+from .config import redact
 from .manifest import ManifestEntry
 from .postgres import PostgresResource
+from .refusals import RejectedByPostgres
 from .target_schema import TargetTable
 
 CHUNK_BYTES = 1 << 20
@@ -96,43 +98,19 @@ def load_table(
                         sequences[column.sequence] = cur.fetchone()[0] + 1
         except LoadError:
             raise
+        except (psycopg.DataError, psycopg.IntegrityError) as e:
+            # A value PostgreSQL refuses: the caller names its row from the CSV record.
+            message = redact(str(e).strip().splitlines()[0])
+            if len(message) > 300:  # PostgreSQL quotes the value, which may be megabytes
+                message = message[:300] + "…"
+            raise RejectedByPostgres.from_copy_error(
+                message, e.diag.context or "", csv_path
+            ) from None
         except psycopg.Error as e:
-            raise LoadError(f"{where}: {explain_copy_error(e, csv_path, entry)}") from None
+            raise LoadError(f"{where}: {q.error_text(e)}") from None
     return LoadResult(target.name, copied, count, time.monotonic() - started, sequences)
 
 
 def read_header(csv_path: Path) -> list[str]:
     with open(csv_path, newline="", encoding="utf-8") as f:
         return next(csv.reader(f))
-
-
-def explain_copy_error(e: psycopg.Error, csv_path: Path, entry: ManifestEntry) -> str:
-    """PostgreSQL names the CSV record (`COPY t, line N`); add that row's first fields so the
-    person reading the error can find it in MySQL."""
-    text = q.error_text(e)
-    diag = getattr(e, "diag", None)
-    context = (diag.context or "") if diag else ""
-    marker = ", line "
-    if marker in context:
-        try:
-            line_no = int(context.split(marker, 1)[1].split(",")[0].split(":")[0])
-            record = _csv_record(csv_path, line_no)
-            if record is not None:
-                header, values = record
-                shown = ", ".join(
-                    f"{h}={v[:60]!r}" for h, v in list(zip(header, values, strict=False))[:2]
-                )
-                text += f"; row {line_no - 1} of the file: {shown}"
-        except (ValueError, OSError):
-            pass
-    return text
-
-
-def _csv_record(csv_path: Path, line_no: int) -> tuple[list[str], list[str]] | None:
-    with open(csv_path, newline="", encoding="utf-8", errors="replace") as f:
-        reader = csv.reader(f)
-        header = next(reader)
-        for i, values in enumerate(reader, start=2):
-            if i == line_no:
-                return header, values
-    return None

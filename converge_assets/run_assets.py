@@ -33,9 +33,9 @@ from .catalog import Catalog
 from .checks import Finding, markdown_table
 from .config import ConvergeConfig, SourceConfig
 from .conversion import UnsupportedTypePair, plan_table, quote_mysql
-from .export import format_key
 from .manifest import manifest_path, read_manifest, update_export_info, verify_manifest
 from .migration_log import append_event, events_for, events_markdown, make_event
+from .refusals import format_key
 from .target_schema import TargetTable
 
 

@@ -455,8 +455,7 @@ def test_bad_values_are_refused(name, column, reason, targets, tmp_path):
     lines = dict(export_lines(table, plan))
     assert lines[1] is not None, "row 1 holds a good value"
     bad_ids = sorted(i for i in lines if i != 1)
-    assert [i for i in bad_ids if lines[i] is not None] == []
-    # The refusal condition finds exactly the refused rows, and says why.
+    # The refusal conditions find exactly the refused rows, and say why.
     cplan = next(c for c in plan.columns if c.column == column)
     found = {}
     with mysql_conn() as conn, conn.cursor() as cur:
@@ -465,34 +464,48 @@ def test_bad_values_are_refused(name, column, reason, targets, tmp_path):
                 f"SELECT id FROM {quote_mysql(name)} WHERE {refusal.condition_sql} ORDER BY id"
             )
             for (i,) in cur.fetchall():
-                found.setdefault(i, []).append(refusal.reason)
+                found.setdefault(i, []).append(refusal)
     assert sorted(found) == bad_ids
-    assert all(any(reason in r for r in rs) for rs in found.values()), found
+    assert all(any(reason in r.reason for r in rs) for rs in found.values()), found
+    # Each bad row is refused: by the export's SELECT (its line is NULL), or, where
+    # PostgreSQL's own input functions reject the value, by COPY (the load rolls back).
+    for i in bad_ids:
+        if all(r.postgres_rejects for r in found[i]):
+            assert lines[i] is not None
+            with pytest.raises((psycopg.errors.DataError, psycopg.errors.IntegrityError)):
+                copy_into_postgres(target, plan, [lines[i]], tmp_path / f"{name}.csv")
+        else:
+            assert lines[i] is None
     # The good row alone loads.
     copy_into_postgres(target, plan, [lines[1]], tmp_path / f"{name}.csv")
 
 
-def test_refused_values_would_fail_or_change_without_the_refusal(targets, tmp_path):
-    """Why the refusals exist: the same values, formatted without them, are rejected by COPY."""
+def test_refusals_the_export_tests_guard_against_silent_changes(targets, tmp_path):
+    """Why some refusals are tested per row in MySQL: without them PostgreSQL accepts the
+    value, changed (padded, rounded, or a zero TIMESTAMP read as 1970)."""
     for name in (
-        "bad_bool",
-        "bad_uuid",
-        "bad_json_number",
-        "bad_json_escape",
-        "bad_jsonb_nul",
-        "bad_zero_date",
+        "bad_trailing_space_char",
+        "bad_precision",
+        "bad_decimal_scale",
+        "bad_zero_timestamp",
     ):
         table, target, plan = plan_for(name, targets)
         (c,) = [c for c in plan.columns if c.column != "id"]
-        unrefused = c.field_sql.split(" THEN NULL ", 1)[1]
-        assert unrefused.startswith("WHEN ")
+        assert c.field_sql.startswith("CASE WHEN ") and " THEN NULL " in c.field_sql
+        unrefused = "CASE " + c.field_sql.split(" THEN NULL ", 1)[1]
+        q = quote_mysql(c.column)
         with mysql_conn(raw=True) as conn, conn.cursor() as cur:
             cur.execute(
-                f"SELECT CONCAT(id, ',', CASE {unrefused}) FROM {quote_mysql(name)} WHERE id = 2"
+                f"SELECT CONCAT(id, ',', {unrefused}), CAST({q} AS CHAR) "
+                f"FROM {quote_mysql(name)} WHERE id = 2"
             )
-            line = cur.fetchone()[0]
-        with pytest.raises(psycopg.errors.DataError):
-            copy_into_postgres(target, plan, [line], tmp_path / f"{name}.csv")
+            line, original = cur.fetchone()
+        copy_into_postgres(target, plan, [line], tmp_path / f"{name}.csv")  # accepted
+        with pg_conn() as conn:
+            stored = conn.execute(
+                f"SELECT {quote_postgres(c.column)}::text FROM {quote_postgres(name)}"
+            ).fetchone()[0]
+        assert stored != original.decode(), name
 
 
 def test_unsupported_pairs_are_named_all_at_once(targets):

@@ -1,0 +1,161 @@
+"""Naming the value that could not be carried over: source, table, column, row key and why.
+
+Refusals come to light in one of two places (see `Refusal.postgres_rejects`):
+
+- the export: a refusal MySQL tests per row made the row's CSV line NULL, so the export stops
+  and the first such row is looked up in key order;
+- the load: PostgreSQL's own input functions rejected a value, COPY names the CSV record (and
+  usually the column), the load rolls back, and that record's key is looked up in MySQL to say
+  which of the plan's refusals it breaks.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from . import mysql as q
+from .catalog import Table
+from .config import SourceConfig
+from .conversion import TablePlan, quote_mysql
+from .mysql import MySQLResource
+
+_BINARY = {"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob"}
+
+
+class RefusedValue(Exception):
+    """A value that cannot be carried over honestly. Names source, table, column and row key."""
+
+    def __init__(self, source: str, table: str, column: str | None, key: dict, reason: str):
+        self.source, self.table, self.column, self.key, self.reason = (
+            source,
+            table,
+            column,
+            key,
+            reason,
+        )
+        where = f"{source}.{table}" + (f".{column}" if column else "")
+        super().__init__(f"{where}: {reason} (first offending row: {format_key(key)})")
+
+
+class RejectedByPostgres(Exception):
+    """COPY refused a value of the CSV; the load rolled back."""
+
+    def __init__(self, message: str, csv_path: Path, record: int | None, column: str | None):
+        super().__init__(message)
+        self.message, self.csv_path, self.record, self.column = message, csv_path, record, column
+
+    @classmethod
+    def from_copy_error(cls, message: str, context: str, csv_path: Path) -> RejectedByPostgres:
+        """COPY's context reads `COPY t, line N, column c: "value"`; N counts CSV records
+        (the header is line 1), whatever line breaks the quoted fields hold."""
+        line = re.search(r", line (\d+)", context)
+        column = re.search(r", line \d+, column (.+?): ", context) or re.search(
+            r'in column "((?:[^"]|"")+)"', message
+        )
+        return cls(
+            message,
+            csv_path,
+            int(line.group(1)) if line else None,
+            column.group(1).replace('""', '"') if column else None,
+        )
+
+
+def format_key(key: dict) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in key.items()) or "unknown"
+
+
+def key_columns(table: Table) -> list[str]:
+    return list(table.primary_key or table.column_names)
+
+
+def diagnose_export(
+    mysql: MySQLResource, source: SourceConfig, table: Table, plan: TablePlan
+) -> RefusedValue:
+    """A row's line came back NULL: find which column refused which row, in key order."""
+    db = source.mysql_database
+    keys = key_columns(table)
+    with mysql.connect(db) as conn, conn.cursor() as cur:
+        for column, refusal in plan.refusals():
+            if refusal.postgres_rejects:
+                continue  # not tested by the export's SELECT
+            cur.execute(q.first_row_where_sql(db, table, refusal.condition_sql))
+            row = cur.fetchone()
+            if row is not None:
+                key = dict(zip(keys, row, strict=True))
+                return RefusedValue(source.name, table.name, column, key, refusal.reason)
+        cur.execute(q.first_row_where_sql(db, table, f"({plan.line_sql()}) IS NULL"))
+        row = cur.fetchone()
+    key = dict(zip(keys, row, strict=True)) if row else {}
+    return RefusedValue(
+        source.name,
+        table.name,
+        None,
+        key,
+        "the row's CSV line exceeds the source server's max_allowed_packet; raise it and re-run",
+    )
+
+
+def diagnose_load(
+    mysql: MySQLResource,
+    source: SourceConfig,
+    table: Table,
+    plan: TablePlan,
+    rejection: RejectedByPostgres,
+) -> RefusedValue:
+    """The record COPY refused: its key from the CSV, and which refusal its MySQL row breaks
+    (the column PostgreSQL named first). PostgreSQL's own words are kept in the reason."""
+    fields = _csv_record(rejection.csv_path, rejection.record) if rejection.record else None
+    keys = key_columns(table)
+    key = {k: fields[k] for k in keys if k in fields} if fields else {}
+    said = f"PostgreSQL refused the load: {rejection.message}"
+    refusals = plan.refusals()
+    if len(key) == len(keys) and refusals and table.primary_key:
+        found = _broken_refusals(mysql, source, table, key, [r for _, r in refusals])
+        if found is not None:
+            key, broken = found
+        else:
+            broken = [False] * len(refusals)
+        hits = [(column, r) for (column, r), hit in zip(refusals, broken, strict=True) if hit]
+        hits.sort(key=lambda hit: hit[0] != rejection.column)
+        if hits:
+            column, refusal = hits[0]
+            return RefusedValue(source.name, table.name, column, key, f"{refusal.reason}; {said}")
+    return RefusedValue(source.name, table.name, rejection.column, key, said)
+
+
+def _broken_refusals(mysql, source, table, key: dict, refusals) -> tuple[dict, list[bool]] | None:
+    """The MySQL row of `key` (its key as MySQL has it) and which refusals it breaks."""
+    db = source.mysql_database
+    names = ", ".join(quote_mysql(k) for k in key)
+    where = " AND ".join(f"{quote_mysql(k)} = %s" for k in key)
+    tests = ", ".join(f"COALESCE({r.condition_sql}, 0) <> 0" for r in refusals)
+    params = [_key_param(table, k, v) for k, v in key.items()]
+    with mysql.connect(db) as conn, conn.cursor() as cur:
+        cur.execute(
+            f"SELECT {names}, {tests} FROM {q.qualified(db, table.name)} WHERE {where} LIMIT 1",
+            params,
+        )
+        row = cur.fetchone()
+    if row is None:
+        return None
+    return dict(zip(key, row[: len(key)], strict=True)), [bool(v) for v in row[len(key) :]]
+
+
+def _key_param(table: Table, name: str, text: str) -> str | bytes:
+    """A key value as the CSV holds it, back as MySQL compares it (binary keys as bytes)."""
+    if table.column(name).data_type in _BINARY:
+        return bytes.fromhex(text[2:] if text.startswith("\\x") else text.replace("-", ""))
+    return text
+
+
+def _csv_record(csv_path: Path, record: int) -> dict[str, str] | None:
+    """Record `record` of the file (the header is record 1), read with the file's own header."""
+    with open(csv_path, newline="", encoding="utf-8", errors="replace") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        for number, values in enumerate(reader, start=2):
+            if number == record:
+                return dict(zip(header, values, strict=False))
+    return None
