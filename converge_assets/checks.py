@@ -66,7 +66,7 @@ def content_parity(key: AssetKey, result) -> AssetCheckResult:
         "mysql_rows": result.mysql_rows,
         "postgres_rows": result.postgres_rows,
         "differing_buckets": result.differing_buckets,
-        "compared_in_python": ", ".join(result.python_compared_columns) or "none",
+        "jsonb_compared_as_parsed_by_postgres": ", ".join(result.jsonb_columns) or "none",
     }
     if result.differing_keys:
         metadata["differing_keys"] = markdown_table(

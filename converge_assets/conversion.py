@@ -6,16 +6,18 @@ schema) and an optional explicit transform from the config. For every column the
 - `field_sql`: a MySQL expression giving the column's CSV field text, ready for PostgreSQL
   `COPY ... (FORMAT csv)`: an unquoted empty field for SQL NULL, the value otherwise (text always
   quoted, `"` doubled, so `''` is `""` and a lone `\\.` is harmless). It is SQL NULL exactly when
-  one of the column's refusals applies, so the row's whole `CONCAT` line is NULL and the exporter
+  one of the refusals it tests applies, so the row's whole `CONCAT` line is NULL and the exporter
   knows to diagnose. Lines may come back as binary strings: treat them as bytes (UTF-8).
 - `refusals`: MySQL conditions on the raw column that are true for a value that cannot be carried
   over honestly (a NUL byte in text, a zero date, 2 into a boolean, a non-UUID into uuid, ...).
+  Those PostgreSQL's input functions reject by themselves (`postgres_rejects`) are not tested per
+  row: a load that fails on one names its row with them (refusals.py).
 - `conversions`: deliberate, counted changes (`''` into uuid becomes NULL, a zero date becomes
   NULL with the `zero_date_to_null` transform).
 - `mysql_digest_sql` / `postgres_digest_sql`: expressions giving identical text on both servers
   for equal values (never containing `,` or `|`; SQL NULL is the marker `NULL`, which no non-NULL
-  value's digest can be). None for jsonb, whose key order, whitespace and numbers PostgreSQL
-  normalises: compare those in Python with `canonical_json` (see docs/type-mapping.md).
+  value's digest can be). None for jsonb, whose key order, whitespace, numbers and escapes
+  PostgreSQL normalises: content parity has PostgreSQL parse MySQL's text (parity.py).
 
 SQL literals here never contain a backslash (they are built with CHAR() or hex literals), so the
 expressions mean the same with or without NO_BACKSLASH_ESCAPES. See docs/type-mapping.md for the
@@ -24,11 +26,9 @@ full table of type pairs, rules and refusals.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from .catalog import Column, Table
 from .target_schema import TargetColumn, TargetTable
@@ -894,80 +894,3 @@ def plan_table(
     if problems:
         raise UnsupportedTypePair(table.name, problems)
     return TablePlan(table.name, tuple(plans))
-
-
-# --- jsonb content parity in Python ---------------------------------------------------------
-
-
-class DuplicateKey(ValueError):
-    pass
-
-
-def _pairs(pairs: list[tuple[str, object]]) -> dict:
-    keys = [k for k, _ in pairs]
-    if len(keys) != len(set(keys)):
-        raise DuplicateKey(
-            f"duplicate key in a JSON object: {sorted(k for k in keys if keys.count(k) > 1)[0]!r}"
-        )
-    return dict(pairs)
-
-
-def _number(token: str) -> str:
-    d = Decimal(token)
-    if d == 0:
-        return "0"
-    sign, digits, exp = d.as_tuple()
-    text = "".join(map(str, digits)).rstrip("0")
-    exp += len(digits) - len(text)
-    return f"{'-' if sign else ''}{text}e{exp}"
-
-
-def _canon(value: object) -> str:
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=True)
-    if isinstance(value, list):
-        return "[" + ",".join(_canon(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return (
-            "{"
-            + ",".join(
-                f"{json.dumps(k, ensure_ascii=True)}:{_canon(v)}" for k, v in sorted(value.items())
-            )
-            + "}"
-        )
-    return value  # a number, already canonical text
-
-
-def canonical_json(text: str) -> str:
-    """One text per JSON value, as jsonb sees it: keys sorted, no whitespace, numbers compared by
-    value (1.0 = 1 = 1e0), strings with escapes resolved. A duplicate key raises DuplicateKey:
-    jsonb keeps only the last one, so such a value did not arrive whole."""
-
-    def reject(token: str):
-        raise ValueError(f"not JSON: {token}")
-
-    return _canon(
-        json.loads(
-            text,
-            object_pairs_hook=_pairs,
-            parse_float=_number,
-            parse_int=_number,
-            parse_constant=reject,
-        )
-    )
-
-
-def json_equal(mysql_text: str | None, postgres_text: str | None) -> bool:
-    """Content parity of a jsonb column (whose SQL digests are None): same JSON value."""
-    if mysql_text is None or postgres_text is None:
-        return mysql_text is None and postgres_text is None
-    try:
-        return canonical_json(mysql_text) == canonical_json(postgres_text)
-    except DuplicateKey:
-        return False

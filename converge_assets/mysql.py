@@ -290,15 +290,20 @@ def parity_rows_sql(
     table: str,
     key: list[str],
     row: list[str],
-    json_columns: list[str],
     buckets: int,
-    only: list[int] | None = None,
+    only: list[int],
 ) -> str:
-    """Per row: bucket, key text, MD5 of the SQL-comparable columns, and the raw JSON columns."""
+    """Per row of the buckets `only`: bucket, key text and MD5 of the row's digests."""
     bucket = _parity_bucket(_concat(key), buckets)
-    extra = "".join(f", {quote_mysql(c)}" for c in json_columns)
-    where = f" WHERE {bucket} IN ({', '.join(map(str, only))})" if only else ""
     return (
-        f"SELECT {bucket}, {_concat(key)}, MD5({_concat(row)}){extra} "
-        f"FROM {qualified(database, table)}{where}"
+        f"SELECT {bucket}, {_concat(key)}, MD5({_concat(row)}) "
+        f"FROM {qualified(database, table)} WHERE {bucket} IN ({', '.join(map(str, only))})"
     )
+
+
+def json_lines_sql(database: str, table: str, key: list[str], json_fields: list[str]) -> str:
+    """One CSV line per row: the key's digest text (never holding a comma or a quote), then the
+    JSON columns' CSV fields, for PostgreSQL to parse as jsonb (content parity)."""
+    # CONCAT, not CONCAT_WS: a NULL field must make the line NULL, never shift the columns.
+    fields = ", ',', ".join([_concat(key), *json_fields])
+    return f"SELECT CONCAT({fields}) FROM {qualified(database, table)}"

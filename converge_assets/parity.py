@@ -6,13 +6,14 @@ grouped into buckets by their key, and each bucket is summarised as (rows, sum o
 slice of each row's MD5): exact, order-independent, computed by the servers in bounded memory.
 Only buckets that differ are opened row by row, to name the keys that differ.
 
-jsonb reorders keys and normalises numbers, so no SQL text of MariaDB's matches it: such
-columns are fetched and compared in Python by canonical JSON value, still per bucket.
+jsonb reorders keys and normalises numbers and escapes in a way no MariaDB function repeats, so
+jsonb columns are compared as PostgreSQL parses them: MySQL's JSON texts stream into a temporary
+table of this transaction (never through Python values), and the same bucket sums are taken of
+its jsonb and of the loaded table's.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -20,12 +21,19 @@ from . import mysql as mq
 from . import postgres as pq
 from .catalog import Table
 from .config import SourceConfig
-from .conversion import NULL_DIGEST, TablePlan, canonical_json
+from .conversion import ColumnPlan, TablePlan
 from .mysql import MySQLResource
 from .postgres import PostgresResource
 
 BUCKETS = 256
 SAMPLE = 10
+OPENED_BUCKETS = 8  # differing buckets read row by row to name keys (1/256 of the rows each)
+
+Buckets = dict[int, tuple[int, int]]  # bucket -> (rows, sum of 60-bit row hashes)
+
+
+class ParityError(Exception):
+    """Content parity could not be computed (not: the contents differ)."""
 
 
 @dataclass(frozen=True)
@@ -34,7 +42,7 @@ class ParityResult:
     postgres_rows: int
     differing_buckets: int
     differing_keys: list[str]
-    python_compared_columns: list[str]
+    jsonb_columns: list[str]  # compared as PostgreSQL parses MySQL's text
 
     @property
     def passed(self) -> bool:
@@ -45,7 +53,6 @@ class ParityResult:
 class _Digests:
     key: list[str]  # digest expressions of the key columns
     row: list[str]  # digest expressions of every SQL-comparable column
-    json_columns: list[str]  # compared in Python
 
 
 def _digests(table: Table, plan: TablePlan, mysql_side: bool) -> _Digests:
@@ -54,45 +61,20 @@ def _digests(table: Table, plan: TablePlan, mysql_side: bool) -> _Digests:
     pick = (lambda c: c.mysql_digest_sql) if mysql_side else (lambda c: c.postgres_digest_sql)
     key = [pick(by_name[k]) for k in key_cols if pick(by_name[k]) is not None]
     row = [pick(c) for c in plan.columns if pick(c) is not None]
-    json_columns = [c.column for c in plan.columns if pick(c) is None]
-    return _Digests(key or row, row or ["'-'"], json_columns)
+    return _Digests(key or row, row or ["'-'"])
+
+
+def _buckets(rows) -> Buckets:
+    return {int(b): (int(n), int(s)) for b, n, s in rows}
+
+
+def _hashes(rows) -> dict[str, str]:
+    """key text -> row hash, from (bucket, key, hash) rows."""
+    return {_text(k): _text(h) for _b, k, h in rows}
 
 
 def _text(value: str | bytes) -> str:
     return value.decode() if isinstance(value, bytes) else value
-
-
-def _row_hash(sql_md5: str | bytes, json_values: tuple) -> int:
-    text = _text(sql_md5) + "".join(
-        "|" + (NULL_DIGEST if v is None else canonical_json(_text(v))) for v in json_values
-    )
-    return int(hashlib.md5(text.encode()).hexdigest()[:15], 16)
-
-
-def _mysql_rows(mysql: MySQLResource, database: str, query: str) -> Iterator[tuple]:
-    """Rows streamed from a server-side cursor: memory bounded whatever the table's size."""
-    with mysql.connect(database, streaming=True) as conn:
-        cur = conn.cursor()
-        cur.execute(query)
-        while batch := cur.fetchmany(5_000):
-            for bucket, key, *rest in batch:
-                yield (int(bucket), _text(key), *rest)
-
-
-def _postgres_rows(conn, query) -> Iterator[tuple]:
-    with conn.cursor(name="converge_parity") as cur:
-        cur.itersize = 5_000
-        cur.execute(query)
-        yield from cur
-
-
-def _aggregate(rows: Iterator[tuple]) -> dict[int, tuple[int, int]]:
-    buckets: dict[int, list[int]] = {}
-    for bucket, _key, sql_md5, *json_values in rows:
-        entry = buckets.setdefault(int(bucket), [0, 0])
-        entry[0] += 1
-        entry[1] += _row_hash(sql_md5, tuple(json_values))
-    return {b: (n, s) for b, (n, s) in buckets.items()}
 
 
 def content_parity(
@@ -105,62 +87,74 @@ def content_parity(
 ) -> ParityResult:
     my = _digests(table, plan, mysql_side=True)
     pg = _digests(table, plan, mysql_side=False)
+    jsonb = [c for c in plan.columns if c.mysql_digest_sql is None]
     db = source.mysql_database
+    json_names = [c.column for c in jsonb]
     with mysql.connect(db) as mconn, postgres.connect(source.postgres_database) as pconn:
-        mcur = mconn.cursor()
-        if not my.json_columns:
-            mcur.execute(mq.parity_buckets_sql(db, table.name, my.key, my.row, BUCKETS))
-            mine = {int(b): (int(n), int(s)) for b, n, s in mcur.fetchall()}
-            theirs = {
-                int(b): (int(n), int(s))
-                for b, n, s in pconn.execute(
-                    pq.parity_buckets(schema, table.name, pg.key, pg.row, BUCKETS)
-                )
-            }
-        else:
-            mine = _aggregate(
-                _mysql_rows(
-                    mysql,
-                    db,
-                    mq.parity_rows_sql(db, table.name, my.key, my.row, my.json_columns, BUCKETS),
-                )
-            )
-            theirs = _aggregate(
-                _postgres_rows(
-                    pconn,
-                    pq.parity_rows(schema, table.name, pg.key, pg.row, pg.json_columns, BUCKETS),
-                )
-            )
-        differing = sorted(b for b in set(mine) | set(theirs) if mine.get(b) != theirs.get(b))
+        with mconn.cursor() as cur:
+            cur.execute(mq.parity_buckets_sql(db, table.name, my.key, my.row, BUCKETS))
+            mine = _buckets(cur.fetchall())
+        # One scan of the loaded table gives both its digests' and its jsonb's sums.
+        theirs, theirs_json = {}, {}
+        for b, n, s, *j in pconn.execute(
+            pq.parity_buckets(schema, table.name, pg.key, pg.row, BUCKETS, json_names)
+        ):
+            theirs[int(b)] = (int(n), int(s))
+            if j:
+                theirs_json[int(b)] = (int(n), int(j[0]))
+        mine_json = {}
+        if jsonb:
+            _stage_mysql_json(mconn, pconn, db, table, my.key, jsonb)
+            mine_json = _buckets(pconn.execute(pq.json_stage_parity(len(jsonb), BUCKETS)))
+        differing = sorted(
+            b
+            for b in set(mine) | set(theirs) | set(mine_json) | set(theirs_json)
+            if mine.get(b) != theirs.get(b) or mine_json.get(b) != theirs_json.get(b)
+        )
         keys: list[str] = []
         if differing:
-            opened = differing[:8]
-            # Only the differing buckets (a 1/256 slice each) are held row by row.
-            left = {
-                k: _row_hash(h, tuple(j))
-                for _b, k, h, *j in _mysql_rows(
-                    mysql,
-                    db,
-                    mq.parity_rows_sql(
-                        db, table.name, my.key, my.row, my.json_columns, BUCKETS, opened
-                    ),
+            opened = differing[:OPENED_BUCKETS]
+            with mconn.cursor() as cur:
+                cur.execute(mq.parity_rows_sql(db, table.name, my.key, my.row, BUCKETS, opened))
+                left = _hashes(cur.fetchall())
+            right = _hashes(
+                pconn.execute(pq.parity_rows(schema, table.name, pg.key, pg.row, BUCKETS, opened))
+            )
+            if jsonb:
+                left_json = _hashes(pconn.execute(pq.json_stage_rows(len(jsonb), BUCKETS, opened)))
+                right_json = _hashes(
+                    pconn.execute(
+                        pq.json_target_rows(schema, table.name, pg.key, json_names, BUCKETS, opened)
+                    )
                 )
-            }
-            right = {
-                k: _row_hash(h, tuple(j))
-                for _b, k, h, *j in _postgres_rows(
-                    pconn,
-                    pq.parity_rows(
-                        schema, table.name, pg.key, pg.row, pg.json_columns, BUCKETS, opened
-                    ),
-                )
-            }
+                left = {k: (h, left_json.get(k)) for k, h in left.items()}
+                right = {k: (h, right_json.get(k)) for k, h in right.items()}
             keys = sorted(k for k in set(left) | set(right) if left.get(k) != right.get(k))[:SAMPLE]
-        pconn.rollback()
+        pconn.rollback()  # drops the JSON stage
     return ParityResult(
         mysql_rows=sum(n for n, _ in mine.values()),
         postgres_rows=sum(n for n, _ in theirs.values()),
         differing_buckets=len(differing),
         differing_keys=keys,
-        python_compared_columns=my.json_columns,
+        jsonb_columns=[c.column for c in jsonb],
     )
+
+
+def _stage_mysql_json(mconn, pconn, db: str, table: Table, key: list[str], jsonb: list[ColumnPlan]):
+    """Stream MySQL's JSON texts (as their CSV fields) into the transaction's jsonb stage."""
+    query = mq.json_lines_sql(db, table.name, key, [c.field_sql for c in jsonb])
+    with pconn.cursor() as cur:
+        cur.execute(pq.create_json_stage(len(jsonb)))
+        with cur.copy(pq.copy_into_json_stage()) as copy:
+            for lines in _lines(mconn, query, table):
+                lines.append(b"")
+                copy.write(b"\n".join(lines))
+
+
+def _lines(mconn, query: str, table: Table) -> Iterator[list[bytes]]:
+    for lines in mq.stream_lines(mconn, query):
+        if None in lines:
+            raise ParityError(
+                f"{table.name}: a row's JSON values exceed the source server's max_allowed_packet"
+            )
+        yield lines

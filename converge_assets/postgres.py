@@ -10,6 +10,7 @@ from dagster import ConfigurableResource
 from psycopg import sql
 
 from .config import ServerURL, redact
+from .conversion import quote_postgres
 from .target_schema import ForeignKey, TargetColumn, TargetTable
 
 
@@ -227,16 +228,24 @@ def _concat(parts: list[str]) -> str:
 
 
 def parity_buckets(
-    schema: str, table: str, key: list[str], row: list[str], buckets: int
+    schema: str,
+    table: str,
+    key: list[str],
+    row: list[str],
+    buckets: int,
+    json_columns: list[str] = (),
 ) -> sql.Composable:
-    """The same buckets as MySQL's parity_buckets_sql, from PostgreSQL's digests."""
+    """The same buckets as MySQL's parity_buckets_sql, from PostgreSQL's digests; with
+    `json_columns`, in the same scan, the sum of the jsonb hashes (`json_stage_parity`)."""
+    key_sql = _concat(key)
+    sums = f"sum(('x' || left(md5({_concat(row)}), 15))::bit(60)::bigint)::text"
+    if json_columns:
+        digest = _json_hash(key_sql, [quote_postgres(c) for c in json_columns])
+        sums += f", sum(('x' || left({digest}, 15))::bit(60)::bigint)::text"
     # Digest expressions may hold braces: compose, never .format() them.
     return sql.Composed(
         [
-            sql.SQL(
-                f"SELECT {_parity_bucket(_concat(key), buckets)}, count(*), "
-                f"sum(('x' || left(md5({_concat(row)}), 15))::bit(60)::bigint)::text FROM "
-            ),
+            sql.SQL(f"SELECT {_parity_bucket(key_sql, buckets)}, count(*), {sums} FROM "),
             table_ident(schema, table),
             sql.SQL(" GROUP BY 1"),
         ]
@@ -244,24 +253,66 @@ def parity_buckets(
 
 
 def parity_rows(
-    schema: str,
-    table: str,
-    key: list[str],
-    row: list[str],
-    json_columns: list[str],
-    buckets: int,
-    only: list[int] | None = None,
+    schema: str, table: str, key: list[str], row: list[str], buckets: int, only: list[int]
 ) -> sql.Composable:
     bucket = _parity_bucket(_concat(key), buckets)
-    extra = [sql.SQL(", {}::text").format(sql.Identifier(c)) for c in json_columns]
-    where = f" WHERE {bucket} IN ({', '.join(map(str, only))})" if only else ""
     return sql.Composed(
         [
-            sql.SQL(f"SELECT {bucket}, {_concat(key)}, md5({_concat(row)})"),
-            *extra,
-            sql.SQL(" FROM "),
+            sql.SQL(f"SELECT {bucket}, {_concat(key)}, md5({_concat(row)}) FROM "),
             table_ident(schema, table),
-            sql.SQL(where),
+            sql.SQL(f" WHERE {bucket} IN ({', '.join(map(str, only))})"),
+        ]
+    )
+
+
+# MySQL's JSON texts, parsed by PostgreSQL: jsonb orders keys and normalises numbers and
+# escapes, which no MariaDB function does the same way. The stage lives in this transaction.
+JSON_STAGE = "converge_parity_json"
+
+
+def create_json_stage(columns: int) -> sql.Composable:
+    cols = ", ".join(f"j{i} jsonb" for i in range(columns))
+    return sql.SQL(f"CREATE TEMP TABLE {JSON_STAGE} (k text NOT NULL, {cols}) ON COMMIT DROP")
+
+
+def copy_into_json_stage() -> sql.Composable:
+    return sql.SQL(f"COPY {JSON_STAGE} FROM STDIN (FORMAT csv)")
+
+
+def _json_hash(key_sql: str, json_sqls: list[str]) -> str:
+    texts = ", ".join(f"coalesce({j}::text, 'NULL')" for j in json_sqls)
+    return f"md5(concat_ws('|', {key_sql}, {texts}))"
+
+
+def json_stage_parity(columns: int, buckets: int) -> sql.Composable:
+    """Per bucket of the staged MySQL JSON values: rows and the sum of their hashes."""
+    digest = _json_hash("k", [f"j{i}" for i in range(columns)])
+    return sql.SQL(
+        f"SELECT {_parity_bucket('k', buckets)}, count(*), "
+        f"sum(('x' || left({digest}, 15))::bit(60)::bigint)::text FROM {JSON_STAGE} GROUP BY 1"
+    )
+
+
+def json_stage_rows(columns: int, buckets: int, only: list[int]) -> sql.Composable:
+    digest = _json_hash("k", [f"j{i}" for i in range(columns)])
+    bucket = _parity_bucket("k", buckets)
+    return sql.SQL(
+        f"SELECT {bucket}, k, {digest} FROM {JSON_STAGE} "
+        f"WHERE {bucket} IN ({', '.join(map(str, only))})"
+    )
+
+
+def json_target_rows(
+    schema: str, table: str, key: list[str], json_columns: list[str], buckets: int, only: list[int]
+) -> sql.Composable:
+    key_sql = _concat(key)
+    digest = _json_hash(key_sql, [quote_postgres(c) for c in json_columns])
+    bucket = _parity_bucket(key_sql, buckets)
+    return sql.Composed(
+        [
+            sql.SQL(f"SELECT {bucket}, {key_sql}, {digest} FROM "),
+            table_ident(schema, table),
+            sql.SQL(f" WHERE {bucket} IN ({', '.join(map(str, only))})"),
         ]
     )
 

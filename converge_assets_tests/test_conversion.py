@@ -26,14 +26,13 @@ from converge_assets.conversion import (
     NULL_DIGEST,
     TablePlan,
     UnsupportedTypePair,
-    canonical_json,
-    json_equal,
     plan_table,
     quote_mysql,
     quote_postgres,
 )
 from converge_assets.postgres import read_target_schema
 from converge_assets.target_schema import TargetColumn, TargetTable
+from converge_assets_tests.json_oracle import canonical_json, json_equal
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
@@ -590,12 +589,28 @@ def test_digests_notice_changes(targets, tmp_path):
         assert len(digest_mismatches(table, target, plan)) == 1, name
 
 
-def test_jsonb_duplicate_keys_are_reported_by_parity(targets, tmp_path):
-    table, target, plan = migrate("json_duplicates", targets, tmp_path)
-    assert [p.split(":")[0] for p in digest_mismatches(table, target, plan)] == [
-        "jb id=1",
-        "jb id=2",
-    ]
+def test_content_parity_compares_jsonb_as_postgres_parses_mysqls_text(targets, tmp_path):
+    """The product's check (not the oracle above): every jsonb value of the fixture, escapes,
+    big numbers and nesting included, compares equal, and one changed value is named."""
+    from converge_assets.config import SourceConfig
+    from converge_assets.mysql import MySQLResource
+    from converge_assets.parity import content_parity
+    from converge_assets.postgres import PostgresResource
+
+    table, target, plan = migrate("json_docs", targets, tmp_path)
+    source = SourceConfig(name="types", mysql_database=DB, postgres_database=DB)
+    servers = (
+        MySQLResource(url="mysql://root@127.0.0.1:3306"),
+        PostgresResource(url="postgresql://postgres@127.0.0.1:5432"),
+    )
+    result = content_parity(*servers, source, table, "public", plan)
+    assert result.passed and result.jsonb_columns == ["jb"], result
+    assert result.mysql_rows == result.postgres_rows == 13
+    with pg_conn() as conn:
+        conn.execute("""UPDATE json_docs SET jb = '{"big": 1}' WHERE id = 6""")
+    result = content_parity(*servers, source, table, "public", plan)
+    assert not result.passed and result.differing_buckets == 1
+    assert result.differing_keys == ["6"]
 
 
 # --- plan_table unit tests ------------------------------------------------------------------
