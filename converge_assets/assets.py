@@ -16,8 +16,8 @@ import queue
 import re
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dagster import (
@@ -41,13 +41,13 @@ from . import checks
 from .catalog import Catalog, Table
 from .config import ConvergeConfig, SourceConfig
 from .conversion import TablePlan, UnsupportedTypePair, plan_table
-from .export import ExportResult, export_table
+from .export import ExportResult, Snapshot
 from .load import LoadError, LoadResult, load_table
-from .manifest import ManifestEntry, entry_for, record_table
+from .manifest import ManifestEntry, entry_for, file_sha256, record_table
 from .migration_log import append_event, make_event
-from .mysql import MySQLResource
+from .mysql import MySQLResource, table_sizes
 from .mysql import server_version as mysql_server_version
-from .parity import content_parity
+from .parity import ParityError, SourceFingerprint, content_parity
 from .postgres import PostgresResource, count_rows, read_target_schema
 from .refusals import RejectedByPostgres, diagnose_load
 from .target_schema import TargetTable
@@ -101,6 +101,9 @@ class ConvergeTranslator:
 
     def csv_name(self, table: str) -> str:
         return f"{table.replace('/', '_')}.csv"
+
+    def fingerprint_name(self, table: str) -> str:
+        return f"{table.replace('/', '_')}.fingerprint.json"
 
 
 def column_schema(table: Table) -> TableSchema:
@@ -208,8 +211,12 @@ class TableStep:
         export_dir: Path,
         mysql: MySQLResource,
         postgres: PostgresResource,
+        helpers: ThreadPoolExecutor,
     ):
         self.context = context
+        # Each table's snapshot lives on in a helper thread after its CSV is written, to take
+        # the content fingerprint while the table loads (one helper per table at most).
+        self.helpers = helpers
         self.source = source
         self.translator = translator
         self.run = context.partition_key
@@ -253,24 +260,62 @@ class TableStep:
 
     def export(
         self, table: Table, plan: TablePlan, export_info: dict
-    ) -> tuple[ExportResult, ManifestEntry]:
+    ) -> tuple[ExportResult, Future[SourceFingerprint]]:
+        """Write the CSV in the table's snapshot. Returns once the file is in place; the
+        content fingerprint is still being taken in that snapshot, overlapping the load."""
         path = self.run_dir / self.translator.csv_name(table.name)
-        result = export_table(
-            self.mysql, self.source, table, plan, path, self.progress("exporting", "rows")
-        )
-        entry = ManifestEntry(
-            file=path.name,
-            rows=result.rows,
-            columns=",".join(table.column_names),
-            bytes=result.bytes,
-            sha256=result.sha256,
-            exported_at=result.started_at,
-            snapshot_rows=result.snapshot_rows,
-            auto_increment=result.auto_increment,
-            source_update_time=result.source_update_time,
-        )
-        record_table(self.run_dir, table.name, entry, export_info)
-        return result, entry
+        exported: Future[ExportResult] = Future()
+
+        def export_then_fingerprint() -> SourceFingerprint:
+            try:
+                with Snapshot(self.mysql, self.source, table, plan) as snapshot:
+                    result = snapshot.export(path, self.progress("exporting", "rows"))
+                    entry = ManifestEntry(
+                        file=path.name,
+                        rows=result.rows,
+                        columns=",".join(table.column_names),
+                        bytes=result.bytes,
+                        sha256=result.sha256,
+                        exported_at=result.started_at,
+                        snapshot_rows=result.snapshot_rows,
+                        auto_increment=result.auto_increment,
+                        source_update_time=result.source_update_time,
+                    )
+                    record_table(self.run_dir, table.name, entry, export_info)
+                    exported.set_result(result)
+                    fingerprint = snapshot.fingerprint(self.postgres)
+            except BaseException as e:
+                if not exported.done():
+                    exported.set_exception(e)
+                raise
+            name = self.translator.fingerprint_name(table.name)
+            sha = fingerprint.write(self.run_dir / name)
+            record_table(
+                self.run_dir,
+                table.name,
+                replace(entry, fingerprint=name, fingerprint_sha256=sha),
+                export_info,
+            )
+            return fingerprint
+
+        fingerprint = self.helpers.submit(export_then_fingerprint)
+        return exported.result(), fingerprint
+
+    def stored_fingerprint(self, table: Table) -> SourceFingerprint:
+        """The fingerprint an earlier step's export kept beside its CSV."""
+        entry = entry_for(self.run_dir, table.name)
+        if entry is None or entry.fingerprint is None:
+            raise ParityError(
+                f"{self.source.name}.{table.name}: the export of run {self.run!r} has no content "
+                "fingerprint: export the table again"
+            )
+        path = self.run_dir / entry.fingerprint
+        if not path.exists() or file_sha256(path)[0] != entry.fingerprint_sha256:
+            raise ParityError(
+                f"{self.source.name}.{table.name}: {entry.fingerprint} is missing or no longer "
+                "matches the manifest"
+            )
+        return SourceFingerprint.read(path)
 
     def load(
         self, table: Table, target: TargetTable, plan: TablePlan
@@ -340,8 +385,9 @@ class TableStep:
         table = work.table
         if isinstance(plan, Exception):
             raise plan
+        fingerprint: Future[SourceFingerprint] | None = None
         if work.export:
-            result, _ = self.export(table, plan, export_info)
+            result, fingerprint = self.export(table, plan, export_info)
             emit(self.export_materialization(table, result))
             check = checks.export_row_count(
                 self.translator.export_key(self.source.name, table.name),
@@ -354,18 +400,26 @@ class TableStep:
                     f"{self.source.name}.{table.name}: not loaded: blocking check "
                     f"{checks.EXPORT_ROW_COUNT} failed ({check.description})"
                 )
-        if work.load:
-            assert target is not None
-            result, entry = self.load(table, target, plan)
-            emit(self.load_materialization(table, result, entry))
-            with self.postgres.connect(self.source.postgres_database) as conn:
-                count = conn.execute(count_rows(target.schema, target.name)).fetchone()[0]
-            load_key = self.translator.load_key(self.source.name, table.name)
-            emit(checks.load_row_count(load_key, entry.rows, result.rows, count))
+        if not work.load:
+            if fingerprint is not None:
+                fingerprint.result()  # its failure is the table's
+            return
+        assert target is not None
+        result, entry = self.load(table, target, plan)
+        emit(self.load_materialization(table, result, entry))
+        with self.postgres.connect(self.source.postgres_database) as conn:
+            count = conn.execute(count_rows(target.schema, target.name)).fetchone()[0]
+        load_key = self.translator.load_key(self.source.name, table.name)
+        emit(checks.load_row_count(load_key, entry.rows, result.rows, count))
+        try:
+            source_side = fingerprint.result() if fingerprint else self.stored_fingerprint(table)
             parity = content_parity(
-                self.mysql, self.postgres, self.source, table, target.schema, plan
+                self.mysql, self.postgres, self.source, table, target.schema, plan, source_side
             )
-            emit(checks.content_parity(load_key, parity))
+        except ParityError as e:
+            emit(checks.content_parity_unavailable(load_key, str(e)))
+            return
+        emit(checks.content_parity(load_key, parity))
 
 
 @dataclass(frozen=True)
@@ -437,6 +491,7 @@ def _table_group_asset(
         description=f"Exports and loads {len(tables)} table(s) of source {source.name}.",
     )
     def _tables(context: AssetExecutionContext):
+        helpers = ThreadPoolExecutor(config.parallel_tables, thread_name_prefix="snapshot")
         step = TableStep(
             context,
             source,
@@ -444,6 +499,7 @@ def _table_group_asset(
             config.export_dir,
             getattr(context.resources, mysql_key),
             getattr(context.resources, postgres_key),
+            helpers,
         )
         selected = context.selected_asset_keys
         work = [
@@ -456,10 +512,14 @@ def _table_group_asset(
         ]
         work = [w for w in work if w.export or w.load]
         targets, plans = step.plans([w.table for w in work])
+        with step.mysql.connect(source.mysql_database) as conn, conn.cursor() as cur:
+            version = mysql_server_version(cur)
+            sizes = table_sizes(cur, source.mysql_database)
+        # Largest first: the largest table's export, load and checks are the run's longest
+        # chain, so it starts at once while the small tables fill the other workers.
+        work.sort(key=lambda w: -sizes.get(w.table.name, 0))
         export_info = {}
         if any(w.export for w in work):
-            with step.mysql.connect(source.mysql_database) as conn, conn.cursor() as cur:
-                version = mysql_server_version(cur)
             export_info = {
                 "run": step.run,
                 "source": source.name,
@@ -486,6 +546,7 @@ def _table_group_asset(
                 context.log.error(f"{source.name}.{event.item.table.name} failed: {event.error}")
             else:
                 yield event
+        helpers.shutdown(wait=True)
         summary = (
             f"{len(work) - len(failed)} of {len(work)} table(s) migrated in "
             f"{time.monotonic() - started:.1f}s"

@@ -84,6 +84,17 @@ def content_parity(key: AssetKey, result) -> AssetCheckResult:
     )
 
 
+def content_parity_unavailable(key: AssetKey, reason: str) -> AssetCheckResult:
+    """Parity could not be computed: a failure to look at, never a pass."""
+    return AssetCheckResult(
+        asset_key=key,
+        check_name=CONTENT_PARITY,
+        passed=False,
+        metadata={"reason": reason},
+        description=reason,
+    )
+
+
 @dataclass(frozen=True)
 class Finding:
     table: str

@@ -20,6 +20,7 @@ from .catalog import Table
 from .config import SourceConfig
 from .conversion import TablePlan
 from .mysql import MySQLResource
+from .parity import SourceFingerprint, source_fingerprint
 from .refusals import diagnose_export
 
 Progress = Callable[[str, int, int, float], None]  # (table, rows done, rows total, seconds)
@@ -49,31 +50,52 @@ def csv_header(columns: list[str]) -> bytes:
     return (",".join(field_(c) for c in columns) + "\n").encode()
 
 
-def export_table(
-    mysql: MySQLResource,
-    source: SourceConfig,
-    table: Table,
-    plan: TablePlan,
-    path: Path,
-    progress: Progress | None = None,
-) -> ExportResult:
-    started = time.monotonic()
-    started_at = datetime.now(UTC).isoformat(timespec="seconds")
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # The temporary file lives beside the final one, so the rename is atomic; its name starts
-    # with a dot and ends in .tmp, so nothing mistakes it for an export.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    conversions = {
-        f"{c.column}: {conv.name}": conv.condition_sql
-        for c in plan.columns
-        for conv in c.conversions
-    }
-    db = source.mysql_database
-    refused = False
-    try:
-        with mysql.connect(db, streaming=True) as conn:
-            cur = conn.cursor()
+class Snapshot:
+    """One table's consistent, read-only snapshot on a connection of its own: the exact count,
+    the CSV file and the content fingerprint all describe the same state of a live database.
+
+    `export()` writes the CSV; `fingerprint()` may follow, in the same transaction, while the
+    load of that CSV runs elsewhere. Closing ends the transaction."""
+
+    def __init__(self, mysql: MySQLResource, source: SourceConfig, table: Table, plan: TablePlan):
+        self.mysql, self.source, self.table, self.plan = mysql, source, table, plan
+        self._connection = None
+        self.conn = None
+
+    def __enter__(self) -> Snapshot:
+        self._connection = self.mysql.connect(self.source.mysql_database, streaming=True)
+        self.conn = self._connection.__enter__()
+        with self.conn.cursor() as cur:
             q.begin_snapshot(cur)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if exc[0] is None:
+                with self.conn.cursor() as cur:
+                    cur.execute("COMMIT")
+        finally:
+            self._connection.__exit__(*exc)
+
+    def fingerprint(self, postgres) -> SourceFingerprint:
+        return source_fingerprint(self.conn, postgres, self.source, self.table, self.plan)
+
+    def export(self, path: Path, progress: Progress | None = None) -> ExportResult:
+        table, plan, db = self.table, self.plan, self.source.mysql_database
+        started = time.monotonic()
+        started_at = datetime.now(UTC).isoformat(timespec="seconds")
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # The temporary file lives beside the final one, so the rename is atomic; its name
+        # starts with a dot and ends in .tmp, so nothing mistakes it for an export.
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        conversions = {
+            f"{c.column}: {conv.name}": conv.condition_sql
+            for c in plan.columns
+            for conv in c.conversions
+        }
+        refused = False
+        try:
+            cur = self.conn.cursor()
             cur.execute(q.count_sql(db, table.name, conversions))
             counts = cur.fetchall()[0]
             snapshot_rows = int(counts[0])
@@ -91,7 +113,7 @@ def export_table(
                 out.write(header)
                 digest.update(header)
                 size += len(header)
-                for lines in q.stream_lines(conn, q.rows_sql(db, table.name, plan.line_sql())):
+                for lines in q.stream_lines(self.conn, q.rows_sql(db, table.name, plan.line_sql())):
                     if None in lines:
                         refused = True
                         break
@@ -108,23 +130,49 @@ def export_table(
                 if not refused:
                     out.flush()
                     os.fsync(out.fileno())
-            if not refused:
-                cur.execute("COMMIT")
-        if refused:
-            raise diagnose_export(mysql, source, table, plan)
-        os.replace(tmp, path)
+            if refused:
+                raise diagnose_export(self.mysql, self.source, table, plan)
+            os.replace(tmp, path)
+            _fsync_dir(path.parent)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return ExportResult(
+            table=table.name,
+            path=path,
+            rows=rows,
+            snapshot_rows=snapshot_rows,
+            bytes=size,
+            sha256=digest.hexdigest(),
+            seconds=time.monotonic() - started,
+            started_at=started_at,
+            auto_increment=auto_increment,
+            source_update_time=_text(update_time),
+            conversions=converted,
+        )
+
+
+def export_table(
+    mysql: MySQLResource,
+    source: SourceConfig,
+    table: Table,
+    plan: TablePlan,
+    path: Path,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Export one table in a snapshot of its own (no fingerprint)."""
+    with Snapshot(mysql, source, table, plan) as snapshot:
+        return snapshot.export(path, progress)
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename itself durable: after a crash the file is there under its final name,
+    whole, or not at all."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
     finally:
-        tmp.unlink(missing_ok=True)
-    return ExportResult(
-        table=table.name,
-        path=path,
-        rows=rows,
-        snapshot_rows=snapshot_rows,
-        bytes=size,
-        sha256=digest.hexdigest(),
-        seconds=time.monotonic() - started,
-        started_at=started_at,
-        auto_increment=auto_increment,
-        source_update_time=update_time.decode() if isinstance(update_time, bytes) else update_time,
-        conversions=converted,
-    )
+        os.close(fd)
+
+
+def _text(value: str | bytes | None) -> str | None:
+    return value.decode() if isinstance(value, bytes) else value

@@ -35,6 +35,9 @@ class ManifestEntry:
     # information_schema UPDATE_TIME when the snapshot began: a later value means the source
     # table changed after its export (the source_drift check).
     source_update_time: str | None = None
+    # The MySQL side of content parity, taken in the export's snapshot (parity.py).
+    fingerprint: str | None = None
+    fingerprint_sha256: str | None = None
 
     @classmethod
     def from_dict(cls, data: dict) -> ManifestEntry:
@@ -130,6 +133,12 @@ def verify_manifest(run_dir: Path, expected_tables: list[str]) -> list[ManifestP
             problems.append(ManifestProblem(table, f"size {size} B, manifest says {entry.bytes} B"))
         if sha != entry.sha256:
             problems.append(ManifestProblem(table, "sha256 differs from the manifest"))
+        if entry.fingerprint:
+            fingerprint = run_dir / entry.fingerprint
+            if not fingerprint.exists():
+                problems.append(ManifestProblem(table, f"file {entry.fingerprint} is missing"))
+            elif file_sha256(fingerprint)[0] != entry.fingerprint_sha256:
+                problems.append(ManifestProblem(table, f"{entry.fingerprint}: sha256 differs"))
         if entry.rows != entry.snapshot_rows:
             problems.append(
                 ManifestProblem(table, f"{entry.rows} rows, snapshot count {entry.snapshot_rows}")

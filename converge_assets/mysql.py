@@ -212,6 +212,20 @@ def server_version(cur) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
+def table_sizes(cur, database: str) -> dict[str, int]:
+    """InnoDB's estimate of each table's bytes (data and indexes): an ordering hint only."""
+    cur.execute(
+        "SELECT TABLE_NAME, COALESCE(DATA_LENGTH, 0) + COALESCE(INDEX_LENGTH, 0) "
+        "FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s",
+        (database,),
+    )
+    return {_str(name): int(size) for name, size in cur.fetchall()}
+
+
+def _str(value: str | bytes) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def qualified(database: str, table: str) -> str:
     return f"{quote_mysql(database)}.{quote_mysql(table)}"
 
@@ -301,9 +315,19 @@ def parity_rows_sql(
     )
 
 
-def json_lines_sql(database: str, table: str, key: list[str], json_fields: list[str]) -> str:
-    """One CSV line per row: the key's digest text (never holding a comma or a quote), then the
-    JSON columns' CSV fields, for PostgreSQL to parse as jsonb (content parity)."""
+def json_lines_sql(
+    database: str,
+    table: str,
+    key: list[str],
+    json_fields: list[str],
+    buckets: int | None = None,
+    only: list[int] | None = None,
+) -> str:
+    """One CSV line per row (of the buckets `only`): the key's digest text (never holding a
+    comma or a quote), then the JSON columns' CSV fields, for PostgreSQL to parse as jsonb."""
     # CONCAT, not CONCAT_WS: a NULL field must make the line NULL, never shift the columns.
     fields = ", ',', ".join([_concat(key), *json_fields])
-    return f"SELECT CONCAT({fields}) FROM {qualified(database, table)}"
+    where = ""
+    if only:
+        where = f" WHERE {_parity_bucket(_concat(key), buckets)} IN ({', '.join(map(str, only))})"
+    return f"SELECT CONCAT({fields}) FROM {qualified(database, table)}{where}"

@@ -4,22 +4,30 @@ Each row becomes one text on each server from per-type digests (conversion.py) t
 exactly for equal values (uuid case, timestamps as instants, booleans, bytea, numbers). Rows are
 grouped into buckets by their key, and each bucket is summarised as (rows, sum of a 60-bit
 slice of each row's MD5): exact, order-independent, computed by the servers in bounded memory.
-Only buckets that differ are opened row by row, to name the keys that differ.
+
+The MySQL side (`source_fingerprint`) is taken inside the export's own snapshot, right after
+the CSV is written, while the load runs: it describes exactly the rows exported, even on a live
+database, and costs the run no time of its own. It is kept beside the CSV
+(`<table>.fingerprint.json`). After the load, one scan of the PostgreSQL table gives the other
+side (`content_parity`); only buckets that differ are opened row by row to name their keys.
 
 jsonb reorders keys and normalises numbers and escapes in a way no MariaDB function repeats, so
-jsonb columns are compared as PostgreSQL parses them: MySQL's JSON texts stream into a temporary
-table of this transaction (never through Python values), and the same bucket sums are taken of
-its jsonb and of the loaded table's.
+jsonb columns are compared as PostgreSQL parses them: MySQL's JSON texts stream (as their CSV
+fields, never as Python values) into a jsonb table of a PostgreSQL transaction of their own,
+and the same bucket sums are taken of it and of the loaded table.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import mysql as mq
 from . import postgres as pq
-from .catalog import Table
+from .catalog import Table, write_atomically
 from .config import SourceConfig
 from .conversion import ColumnPlan, TablePlan
 from .mysql import MySQLResource
@@ -34,6 +42,45 @@ Buckets = dict[int, tuple[int, int]]  # bucket -> (rows, sum of 60-bit row hashe
 
 class ParityError(Exception):
     """Content parity could not be computed (not: the contents differ)."""
+
+
+@dataclass(frozen=True)
+class SourceFingerprint:
+    """The MySQL side of content parity, taken in the export's snapshot."""
+
+    table: str
+    plan: str  # `plan_digest`: a fingerprint only compares under the plan it was taken with
+    buckets: Buckets
+    json_buckets: Buckets  # empty without jsonb columns
+
+    def to_json(self) -> bytes:
+        def encode(buckets: Buckets) -> dict[str, list[int]]:
+            return {str(b): list(v) for b, v in sorted(buckets.items())}
+
+        data = {
+            "table": self.table,
+            "plan": self.plan,
+            "buckets": encode(self.buckets),
+            "json_buckets": encode(self.json_buckets),
+        }
+        return json.dumps(data, indent=1).encode() + b"\n"
+
+    @classmethod
+    def read(cls, path: Path) -> SourceFingerprint:
+        data = json.loads(path.read_text())
+
+        def decode(raw: dict) -> Buckets:
+            return {int(b): (int(n), int(s)) for b, (n, s) in raw.items()}
+
+        return cls(
+            data["table"], data["plan"], decode(data["buckets"]), decode(data["json_buckets"])
+        )
+
+    def write(self, path: Path) -> str:
+        """Write it (atomically, owner-only); returns its sha256 for the manifest."""
+        data = self.to_json()
+        write_atomically(path, data)
+        return hashlib.sha256(data).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -64,6 +111,17 @@ def _digests(table: Table, plan: TablePlan, mysql_side: bool) -> _Digests:
     return _Digests(key or row, row or ["'-'"])
 
 
+def _jsonb(plan: TablePlan) -> list[ColumnPlan]:
+    return [c for c in plan.columns if c.mysql_digest_sql is None]
+
+
+def plan_digest(table: Table, plan: TablePlan) -> str:
+    """What a fingerprint's sums depend on: the key and every digest expression."""
+    parts = [*_digests(table, plan, True).key, "|", *_digests(table, plan, True).row, "|"]
+    parts += [c.field_sql for c in _jsonb(plan)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
 def _buckets(rows) -> Buckets:
     return {int(b): (int(n), int(s)) for b, n, s in rows}
 
@@ -77,72 +135,36 @@ def _text(value: str | bytes) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
-def content_parity(
-    mysql: MySQLResource,
-    postgres: PostgresResource,
-    source: SourceConfig,
-    table: Table,
-    schema: str,
-    plan: TablePlan,
-) -> ParityResult:
+# --- the MySQL side, in the export's snapshot ------------------------------------------------
+
+
+def source_fingerprint(
+    mconn, postgres: PostgresResource, source: SourceConfig, table: Table, plan: TablePlan
+) -> SourceFingerprint:
+    """Bucket sums of the MySQL rows, in `mconn`'s current transaction (the snapshot)."""
     my = _digests(table, plan, mysql_side=True)
-    pg = _digests(table, plan, mysql_side=False)
-    jsonb = [c for c in plan.columns if c.mysql_digest_sql is None]
     db = source.mysql_database
-    json_names = [c.column for c in jsonb]
-    with mysql.connect(db) as mconn, postgres.connect(source.postgres_database) as pconn:
-        with mconn.cursor() as cur:
-            cur.execute(mq.parity_buckets_sql(db, table.name, my.key, my.row, BUCKETS))
-            mine = _buckets(cur.fetchall())
-        # One scan of the loaded table gives both its digests' and its jsonb's sums.
-        theirs, theirs_json = {}, {}
-        for b, n, s, *j in pconn.execute(
-            pq.parity_buckets(schema, table.name, pg.key, pg.row, BUCKETS, json_names)
-        ):
-            theirs[int(b)] = (int(n), int(s))
-            if j:
-                theirs_json[int(b)] = (int(n), int(j[0]))
-        mine_json = {}
-        if jsonb:
-            _stage_mysql_json(mconn, pconn, db, table, my.key, jsonb)
-            mine_json = _buckets(pconn.execute(pq.json_stage_parity(len(jsonb), BUCKETS)))
-        differing = sorted(
-            b
-            for b in set(mine) | set(theirs) | set(mine_json) | set(theirs_json)
-            if mine.get(b) != theirs.get(b) or mine_json.get(b) != theirs_json.get(b)
-        )
-        keys: list[str] = []
-        if differing:
-            opened = differing[:OPENED_BUCKETS]
-            with mconn.cursor() as cur:
-                cur.execute(mq.parity_rows_sql(db, table.name, my.key, my.row, BUCKETS, opened))
-                left = _hashes(cur.fetchall())
-            right = _hashes(
-                pconn.execute(pq.parity_rows(schema, table.name, pg.key, pg.row, BUCKETS, opened))
+    with mconn.cursor() as cur:
+        cur.execute(mq.parity_buckets_sql(db, table.name, my.key, my.row, BUCKETS))
+        buckets = _buckets(cur.fetchall())
+    json_buckets: Buckets = {}
+    jsonb = _jsonb(plan)
+    if jsonb:
+        with postgres.connect(source.postgres_database) as pconn:
+            _stage_mysql_json(
+                mconn,
+                pconn,
+                mq.json_lines_sql(db, table.name, my.key, [c.field_sql for c in jsonb]),
+                table,
+                jsonb,
             )
-            if jsonb:
-                left_json = _hashes(pconn.execute(pq.json_stage_rows(len(jsonb), BUCKETS, opened)))
-                right_json = _hashes(
-                    pconn.execute(
-                        pq.json_target_rows(schema, table.name, pg.key, json_names, BUCKETS, opened)
-                    )
-                )
-                left = {k: (h, left_json.get(k)) for k, h in left.items()}
-                right = {k: (h, right_json.get(k)) for k, h in right.items()}
-            keys = sorted(k for k in set(left) | set(right) if left.get(k) != right.get(k))[:SAMPLE]
-        pconn.rollback()  # drops the JSON stage
-    return ParityResult(
-        mysql_rows=sum(n for n, _ in mine.values()),
-        postgres_rows=sum(n for n, _ in theirs.values()),
-        differing_buckets=len(differing),
-        differing_keys=keys,
-        jsonb_columns=[c.column for c in jsonb],
-    )
+            json_buckets = _buckets(pconn.execute(pq.json_stage_parity(len(jsonb), BUCKETS)))
+            pconn.rollback()  # drops the stage
+    return SourceFingerprint(table.name, plan_digest(table, plan), buckets, json_buckets)
 
 
-def _stage_mysql_json(mconn, pconn, db: str, table: Table, key: list[str], jsonb: list[ColumnPlan]):
+def _stage_mysql_json(mconn, pconn, query: str, table: Table, jsonb: list[ColumnPlan]) -> None:
     """Stream MySQL's JSON texts (as their CSV fields) into the transaction's jsonb stage."""
-    query = mq.json_lines_sql(db, table.name, key, [c.field_sql for c in jsonb])
     with pconn.cursor() as cur:
         cur.execute(pq.create_json_stage(len(jsonb)))
         with cur.copy(pq.copy_into_json_stage()) as copy:
@@ -158,3 +180,95 @@ def _lines(mconn, query: str, table: Table) -> Iterator[list[bytes]]:
                 f"{table.name}: a row's JSON values exceed the source server's max_allowed_packet"
             )
         yield lines
+
+
+# --- the PostgreSQL side, after the load ------------------------------------------------------
+
+
+def content_parity(
+    mysql: MySQLResource,
+    postgres: PostgresResource,
+    source: SourceConfig,
+    table: Table,
+    schema: str,
+    plan: TablePlan,
+    fingerprint: SourceFingerprint,
+) -> ParityResult:
+    if fingerprint.plan != plan_digest(table, plan):
+        raise ParityError(
+            f"{source.name}.{table.name}: the export's fingerprint was taken under another "
+            "conversion plan (the schema changed since): export the table again"
+        )
+    pg = _digests(table, plan, mysql_side=False)
+    jsonb = [c.column for c in _jsonb(plan)]
+    mine, mine_json = fingerprint.buckets, fingerprint.json_buckets
+    with postgres.connect(source.postgres_database) as pconn:
+        # One scan of the loaded table gives both its digests' and its jsonb's sums.
+        theirs, theirs_json = {}, {}
+        for b, n, s, *j in pconn.execute(
+            pq.parity_buckets(schema, table.name, pg.key, pg.row, BUCKETS, jsonb)
+        ):
+            theirs[int(b)] = (int(n), int(s))
+            if j:
+                theirs_json[int(b)] = (int(n), int(j[0]))
+        pconn.rollback()
+    differing = sorted(
+        b
+        for b in set(mine) | set(theirs) | set(mine_json) | set(theirs_json)
+        if mine.get(b) != theirs.get(b) or mine_json.get(b) != theirs_json.get(b)
+    )
+    keys = (
+        differing_keys(mysql, postgres, source, table, schema, plan, differing[:OPENED_BUCKETS])
+        if differing
+        else []
+    )
+    return ParityResult(
+        mysql_rows=sum(n for n, _ in mine.values()),
+        postgres_rows=sum(n for n, _ in theirs.values()),
+        differing_buckets=len(differing),
+        differing_keys=keys,
+        jsonb_columns=jsonb,
+    )
+
+
+def differing_keys(
+    mysql: MySQLResource,
+    postgres: PostgresResource,
+    source: SourceConfig,
+    table: Table,
+    schema: str,
+    plan: TablePlan,
+    opened: list[int],
+) -> list[str]:
+    """The keys whose rows differ in the `opened` buckets (MySQL as it is now)."""
+    my = _digests(table, plan, mysql_side=True)
+    pg = _digests(table, plan, mysql_side=False)
+    jsonb = _jsonb(plan)
+    db = source.mysql_database
+    with (
+        mysql.connect(db, streaming=True) as mconn,
+        postgres.connect(source.postgres_database) as pconn,
+    ):
+        with mconn.cursor() as cur:
+            cur.execute(mq.parity_rows_sql(db, table.name, my.key, my.row, BUCKETS, opened))
+            left = _hashes(cur.fetchall())
+        right = _hashes(
+            pconn.execute(pq.parity_rows(schema, table.name, pg.key, pg.row, BUCKETS, opened))
+        )
+        if jsonb:
+            query = mq.json_lines_sql(
+                db, table.name, my.key, [c.field_sql for c in jsonb], BUCKETS, opened
+            )
+            _stage_mysql_json(mconn, pconn, query, table, jsonb)
+            left_json = _hashes(pconn.execute(pq.json_stage_rows(len(jsonb), BUCKETS, opened)))
+            right_json = _hashes(
+                pconn.execute(
+                    pq.json_target_rows(
+                        schema, table.name, pg.key, [c.column for c in jsonb], BUCKETS, opened
+                    )
+                )
+            )
+            left = {k: (h, left_json.get(k)) for k, h in left.items()}
+            right = {k: (h, right_json.get(k)) for k, h in right.items()}
+        pconn.rollback()
+    return sorted(k for k in set(left) | set(right) if left.get(k) != right.get(k))[:SAMPLE]

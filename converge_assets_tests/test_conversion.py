@@ -593,6 +593,7 @@ def test_content_parity_compares_jsonb_as_postgres_parses_mysqls_text(targets, t
     """The product's check (not the oracle above): every jsonb value of the fixture, escapes,
     big numbers and nesting included, compares equal, and one changed value is named."""
     from converge_assets.config import SourceConfig
+    from converge_assets.export import Snapshot
     from converge_assets.mysql import MySQLResource
     from converge_assets.parity import content_parity
     from converge_assets.postgres import PostgresResource
@@ -603,12 +604,15 @@ def test_content_parity_compares_jsonb_as_postgres_parses_mysqls_text(targets, t
         MySQLResource(url="mysql://root@127.0.0.1:3306"),
         PostgresResource(url="postgresql://postgres@127.0.0.1:5432"),
     )
-    result = content_parity(*servers, source, table, "public", plan)
+    with Snapshot(servers[0], source, table, plan) as snapshot:
+        fingerprint = snapshot.fingerprint(servers[1])
+    assert fingerprint.json_buckets
+    result = content_parity(*servers, source, table, "public", plan, fingerprint)
     assert result.passed and result.jsonb_columns == ["jb"], result
     assert result.mysql_rows == result.postgres_rows == 13
     with pg_conn() as conn:
         conn.execute("""UPDATE json_docs SET jb = '{"big": 1}' WHERE id = 6""")
-    result = content_parity(*servers, source, table, "public", plan)
+    result = content_parity(*servers, source, table, "public", plan, fingerprint)
     assert not result.passed and result.differing_buckets == 1
     assert result.differing_keys == ["6"]
 
