@@ -20,6 +20,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import psycopg
+import pymysql
 from dagster import (
     AssetCheckResult,
     AssetCheckSpec,
@@ -27,17 +29,20 @@ from dagster import (
     AssetKey,
     AssetsDefinition,
     AssetSpec,
+    Backoff,
+    DagsterEventType,
     DynamicPartitionsDefinition,
     Failure,
     MaterializeResult,
     MetadataValue,
+    RetryPolicy,
     TableColumn,
     TableColumnConstraints,
     TableSchema,
     multi_asset,
 )
 
-from . import checks
+from . import checks, dagster_patches
 from .catalog import Catalog, Table
 from .config import ConvergeConfig, SourceConfig
 from .conversion import TablePlan, UnsupportedTypePair, plan_table
@@ -45,12 +50,14 @@ from .export import ExportResult, Snapshot
 from .load import LoadError, LoadResult, load_table
 from .manifest import ManifestEntry, entry_for, file_sha256, record_table
 from .migration_log import append_event, make_event
-from .mysql import MySQLResource, table_sizes
+from .mysql import MySQLResource, SourceError, table_sizes
 from .mysql import server_version as mysql_server_version
 from .parity import ParityError, SourceFingerprint, content_parity
-from .postgres import PostgresResource, count_rows, read_target_schema
+from .postgres import PostgresResource, TargetError, read_target_schema
 from .refusals import RejectedByPostgres, diagnose_load
 from .target_schema import TargetTable
+
+dagster_patches.apply()
 
 MIGRATION_RUN = DynamicPartitionsDefinition(name="migration_run")
 TOOL_VERSION = "0.1.0"
@@ -301,21 +308,22 @@ class TableStep:
         fingerprint = self.helpers.submit(export_then_fingerprint)
         return exported.result(), fingerprint
 
-    def stored_fingerprint(self, table: Table) -> SourceFingerprint:
-        """The fingerprint an earlier step's export kept beside its CSV."""
+    def stored_fingerprint(self, table: Table, plan: TablePlan) -> tuple[SourceFingerprint, str]:
+        """The fingerprint an earlier step's export kept beside its CSV, and when it was taken.
+
+        If the export's process died before taking it, it is taken now instead: exact as long
+        as the source did not change since the export (source_drift says if it did)."""
         entry = entry_for(self.run_dir, table.name)
         if entry is None or entry.fingerprint is None:
-            raise ParityError(
-                f"{self.source.name}.{table.name}: the export of run {self.run!r} has no content "
-                "fingerprint: export the table again"
-            )
+            with Snapshot(self.mysql, self.source, table, plan) as snapshot:
+                return snapshot.fingerprint(self.postgres), "now (the export's was lost)"
         path = self.run_dir / entry.fingerprint
         if not path.exists() or file_sha256(path)[0] != entry.fingerprint_sha256:
             raise ParityError(
                 f"{self.source.name}.{table.name}: {entry.fingerprint} is missing or no longer "
                 "matches the manifest"
             )
-        return SourceFingerprint.read(path)
+        return SourceFingerprint.read(path), "in the export's snapshot"
 
     def load(
         self, table: Table, target: TargetTable, plan: TablePlan
@@ -407,19 +415,21 @@ class TableStep:
         assert target is not None
         result, entry = self.load(table, target, plan)
         emit(self.load_materialization(table, result, entry))
-        with self.postgres.connect(self.source.postgres_database) as conn:
-            count = conn.execute(count_rows(target.schema, target.name)).fetchone()[0]
         load_key = self.translator.load_key(self.source.name, table.name)
-        emit(checks.load_row_count(load_key, entry.rows, result.rows, count))
+        # count(*) was taken in the load's own transaction, after COPY, before commit.
+        emit(checks.load_row_count(load_key, entry.rows, result.rows, result.count))
         try:
-            source_side = fingerprint.result() if fingerprint else self.stored_fingerprint(table)
+            if fingerprint is not None:
+                source_side, taken = fingerprint.result(), "in the export's snapshot"
+            else:
+                source_side, taken = self.stored_fingerprint(table, plan)
             parity = content_parity(
                 self.mysql, self.postgres, self.source, table, target.schema, plan, source_side
             )
         except ParityError as e:
             emit(checks.content_parity_unavailable(load_key, str(e)))
             return
-        emit(checks.content_parity(load_key, parity))
+        emit(checks.content_parity(load_key, parity, taken))
 
 
 @dataclass(frozen=True)
@@ -450,6 +460,33 @@ def run_in_parallel(
             except queue.Empty:
                 continue
     yield from failures
+
+
+def is_transient(error: BaseException) -> bool:
+    """A lost, refused or reset connection (a server restarting, a network cut): worth a
+    retry. Everything else (a refused value, a schema problem, a full disk) is not."""
+    if isinstance(error, SourceError | TargetError | psycopg.OperationalError):
+        return True
+    if isinstance(error, LoadError):
+        return error.transient
+    return isinstance(error, pymysql.err.OperationalError) and error.args[:1] in (
+        (2003,),  # can't connect
+        (2006,),  # server has gone away
+        (2013,),  # lost connection during query
+        (1053,),  # server shutdown in progress
+        (1927,),  # connection was killed
+    )
+
+
+def moved_earlier(context: AssetExecutionContext) -> set[AssetKey]:
+    """Assets this step's failed attempts in this run already materialised: a retry (the
+    retry policy) moves only the rest. (Re-executions are new runs: "from asset failure",
+    `--only-failed` and failed-and-missing backfills select only what failed.)"""
+    if not context.retry_number:
+        return set()
+    return context.instance.get_asset_keys_for_run(
+        context.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION
+    )
 
 
 def build_table_assets(
@@ -489,6 +526,16 @@ def _table_group_asset(
         partitions_def=MIGRATION_RUN,
         required_resource_keys={mysql_key, postgres_key},
         description=f"Exports and loads {len(tables)} table(s) of source {source.name}.",
+        # A pool per table step (limit 1 in dagster.yaml): two runs never move the same
+        # tables at once, while a cluster's steps of different tables still run side by side.
+        pool=f"converge/{name}",
+        retry_policy=RetryPolicy(
+            max_retries=config.retries,
+            delay=config.retry_delay_seconds,
+            backoff=Backoff.EXPONENTIAL,
+        )
+        if config.retries
+        else None,
     )
     def _tables(context: AssetExecutionContext):
         helpers = ThreadPoolExecutor(config.parallel_tables, thread_name_prefix="snapshot")
@@ -501,12 +548,13 @@ def _table_group_asset(
             getattr(context.resources, postgres_key),
             helpers,
         )
-        selected = context.selected_asset_keys
+        # A retry of this step moves only what the failed attempt did not.
+        to_move = context.selected_asset_keys - moved_earlier(context)
         work = [
             TableWork(
                 t,
-                translator.export_key(source.name, t.name) in selected,
-                translator.load_key(source.name, t.name) in selected,
+                translator.export_key(source.name, t.name) in to_move,
+                translator.load_key(source.name, t.name) in to_move,
             )
             for t in tables
         ]
@@ -534,6 +582,7 @@ def _table_group_asset(
             f"{source.name}: migrating {len(work)} table(s), {config.parallel_tables} at a time"
         )
         failed: list[str] = []
+        transient = False
         for event in run_in_parallel(
             work,
             lambda w, emit: step.migrate(
@@ -543,6 +592,7 @@ def _table_group_asset(
         ):
             if isinstance(event, WorkFailed):
                 failed.append(f"{event.item.table.name}: {event.error}")
+                transient = transient or is_transient(event.error)
                 context.log.error(f"{source.name}.{event.item.table.name} failed: {event.error}")
             else:
                 yield event
@@ -565,6 +615,8 @@ def _table_group_asset(
                 description=f"{len(failed)} table(s) of {source.name} failed:\n"
                 + "\n".join(failed),
                 metadata={"failed_tables": MetadataValue.md("\n".join(f"- {f}" for f in failed))},
+                # Only a lost connection is worth the retry policy; a refused value is not.
+                allow_retries=transient,
             )
 
     return _tables

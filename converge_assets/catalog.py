@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from .files import write_atomically
 
 
 @dataclass(frozen=True)
@@ -96,20 +96,3 @@ def load_catalog(path: Path) -> Catalog | None:
 
 def write_catalog(catalog: Catalog, path: Path) -> None:
     write_atomically(path, catalog.to_json().encode())
-
-
-def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Write to a temporary file in the same directory and rename it over the target, so a
-    reader never sees a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -60,9 +60,10 @@ def load_row_count(
     )
 
 
-def content_parity(key: AssetKey, result) -> AssetCheckResult:
+def content_parity(key: AssetKey, result, mysql_side_taken: str) -> AssetCheckResult:
     """Order-independent fingerprints of the MySQL rows and the PostgreSQL rows agree."""
     metadata = {
+        "mysql_side_taken": mysql_side_taken,
         "mysql_rows": result.mysql_rows,
         "postgres_rows": result.postgres_rows,
         "differing_buckets": result.differing_buckets,

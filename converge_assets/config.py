@@ -114,6 +114,11 @@ class ConvergeConfig:
     tables_per_step: int | None = None
     # Tables migrated at the same time inside one step.
     parallel_tables: int = 4
+    # Dagster retries a table step whose failures include a lost or refused connection (never
+    # a refused value or a schema problem), after retry_delay_seconds, doubling each time; a
+    # retry moves only the tables the failed attempt did not.
+    retries: int = 2
+    retry_delay_seconds: float = 10.0
 
     def source(self, name: str) -> SourceConfig:
         try:
@@ -149,7 +154,13 @@ def load_config(path: Path | None = None) -> ConvergeConfig:
 def parse_config(raw: object, path: Path) -> ConvergeConfig:
     if not isinstance(raw, dict) or not isinstance(raw.get("sources"), dict):
         raise ConfigError(f"{path}: expected a mapping with a 'sources' mapping")
-    unknown = set(raw) - {"sources", "tables_per_step", "parallel_tables"}
+    unknown = set(raw) - {
+        "sources",
+        "tables_per_step",
+        "parallel_tables",
+        "retries",
+        "retry_delay_seconds",
+    }
     if unknown:
         raise ConfigError(f"{path}: unknown top-level keys {sorted(unknown)}")
     sources = {name: _parse_source(name, body, path) for name, body in raw["sources"].items()}
@@ -161,7 +172,13 @@ def parse_config(raw: object, path: Path) -> ConvergeConfig:
     parallel_tables = raw.get("parallel_tables", 4)
     if not isinstance(parallel_tables, int) or parallel_tables < 1:
         raise ConfigError(f"{path}: parallel_tables must be a positive integer")
-    return ConvergeConfig(path, sources, tables_per_step, parallel_tables)
+    retries = raw.get("retries", 2)
+    if not isinstance(retries, int) or retries < 0:
+        raise ConfigError(f"{path}: retries must be a whole number (0: never retry)")
+    delay = raw.get("retry_delay_seconds", 10.0)
+    if not isinstance(delay, int | float) or delay < 0:
+        raise ConfigError(f"{path}: retry_delay_seconds must be a number of seconds")
+    return ConvergeConfig(path, sources, tables_per_step, parallel_tables, retries, float(delay))
 
 
 def _parse_source(name: object, body: object, path: Path) -> SourceConfig:

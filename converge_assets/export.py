@@ -13,17 +13,23 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from glob import escape as glob_escape
 from pathlib import Path
 
 from . import mysql as q
 from .catalog import Table
 from .config import SourceConfig
 from .conversion import TablePlan
+from .files import private_dir
 from .mysql import MySQLResource
 from .parity import SourceFingerprint, source_fingerprint
 from .refusals import diagnose_export
 
 Progress = Callable[[str, int, int, float], None]  # (table, rows done, rows total, seconds)
+
+
+class ExportError(Exception):
+    """The CSV could not be written (a full disk, a read-only directory): no file was left."""
 
 
 @dataclass(frozen=True)
@@ -84,10 +90,11 @@ class Snapshot:
         table, plan, db = self.table, self.plan, self.source.mysql_database
         started = time.monotonic()
         started_at = datetime.now(UTC).isoformat(timespec="seconds")
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(path.parent)
         # The temporary file lives beside the final one, so the rename is atomic; its name
         # starts with a dot and ends in .tmp, so nothing mistakes it for an export.
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        _remove_leftovers(path)
         conversions = {
             f"{c.column}: {conv.name}": conv.condition_sql
             for c in plan.columns
@@ -134,6 +141,11 @@ class Snapshot:
                 raise diagnose_export(self.mysql, self.source, table, plan)
             os.replace(tmp, path)
             _fsync_dir(path.parent)
+        except OSError as e:
+            raise ExportError(
+                f"{self.source.name}.{table.name}: cannot write {path}: {e.strerror or e}; "
+                "no file was left"
+            ) from None
         finally:
             tmp.unlink(missing_ok=True)
         return ExportResult(
@@ -162,6 +174,24 @@ def export_table(
     """Export one table in a snapshot of its own (no fingerprint)."""
     with Snapshot(mysql, source, table, plan) as snapshot:
         return snapshot.export(path, progress)
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Temporary files of this table left by an export whose process was killed."""
+    for leftover in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+        pid = leftover.name[len(path.name) + 2 : -len(".tmp")]
+        if pid.isdigit() and not _alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -32,6 +32,10 @@ Progress = Callable[[str, int, int, float], None]  # (table, bytes done, bytes t
 class LoadError(Exception):
     """A table that could not be loaded; the target kept its previous rows."""
 
+    def __init__(self, message: str, *, transient: bool = False):
+        super().__init__(message)
+        self.transient = transient  # a lost connection: worth a retry
+
 
 @dataclass(frozen=True)
 class LoadResult:
@@ -65,6 +69,7 @@ def load_table(
         try:
             with conn.transaction(), conn.cursor() as cur:
                 cur.execute(q.disable_triggers_locally())
+                cur.execute(q.lock_table(target))
                 cur.execute(q.empty_table(target))
                 done = 0
                 last_report = started
@@ -107,7 +112,9 @@ def load_table(
                 message, e.diag.context or "", csv_path
             ) from None
         except psycopg.Error as e:
-            raise LoadError(f"{where}: {q.error_text(e)}") from None
+            raise LoadError(
+                f"{where}: {q.error_text(e)}", transient=isinstance(e, psycopg.OperationalError)
+            ) from None
     return LoadResult(target.name, copied, count, time.monotonic() - started, sequences)
 
 

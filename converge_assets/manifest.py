@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .catalog import write_atomically
+from .files import private_dir, write_atomically
 
 MANIFEST_NAME = "migration_manifest.json"
 
@@ -51,7 +51,7 @@ def manifest_path(run_dir: Path) -> Path:
 
 @contextlib.contextmanager
 def _locked(run_dir: Path) -> Iterator[None]:
-    run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(run_dir)
     with open(run_dir / ".manifest.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:

@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .catalog import write_atomically
 from .config import redact
+from .files import private_dir, write_atomically
 
 LOG_NAME = "migration_log.json"
 STATUSES = ("started", "in_progress", "completed", "failed", "rolled_back")
@@ -49,7 +49,7 @@ def make_event(status: str, message: str, *, run: str, source: str) -> Migration
 
 
 def append_event(log_path: Path, event: MigrationEvent) -> None:
-    log_path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(log_path.parent)
     with open(log_path.with_name(f".{log_path.name}.lock"), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:

@@ -27,9 +27,10 @@ from pathlib import Path
 
 from . import mysql as mq
 from . import postgres as pq
-from .catalog import Table, write_atomically
+from .catalog import Table
 from .config import SourceConfig
 from .conversion import ColumnPlan, TablePlan
+from .files import write_atomically
 from .mysql import MySQLResource
 from .postgres import PostgresResource
 

@@ -147,6 +147,14 @@ def disable_triggers_locally() -> sql.Composable:
     return sql.SQL("SET LOCAL session_replication_role = replica")
 
 
+def lock_table(target: TargetTable) -> sql.Composable:
+    """Two loads of one table, from two runs or two tools, wait for each other instead of
+    interleaving their DELETE and COPY; readers are not blocked."""
+    return sql.SQL("LOCK TABLE ONLY {} IN EXCLUSIVE MODE").format(
+        table_ident(target.schema, target.name)
+    )
+
+
 def empty_table(target: TargetTable) -> sql.Composable:
     ident = table_ident(target.schema, target.name)
     # Never TRUNCATE ... CASCADE: it would empty child tables loaded earlier. TRUNCATE is refused

@@ -6,9 +6,11 @@ exactly as if they had been launched there.
 
 from __future__ import annotations
 
+import os
+import socket
 import sys
 
-from dagster import AssetKey, DagsterInstance
+from dagster import AssetKey, DagsterInstance, DagsterRunStatus, RunsFilter
 from dagster._core.utils import make_new_run_id
 
 from .assets import MIGRATION_RUN, ConvergeTranslator
@@ -21,6 +23,7 @@ from .source_assets import changed_tables
 
 # The terminal shows progress and problems; Dagster's step-by-step DEBUG events stay in the
 # instance, where the UI shows them.
+HOST_TAG, PID_TAG = "converge/host", "converge/pid"  # where a CLI run's process lives
 QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 WARNINGS_ONLY = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
@@ -32,6 +35,34 @@ def open_instance() -> DagsterInstance:
     instance = DagsterInstance.get()
     instance.optimize_for_webserver(statement_timeout=0, pool_recycle=3600, max_overflow=10)
     return instance
+
+
+def fail_dead_runs(instance: DagsterInstance, job_name: str) -> list[str]:
+    """Runs of `converge run` on this host whose process died (killed, out of memory, the
+    machine restarted) stay STARTED and keep their table steps' pool slots, so the next run
+    would wait forever. Mark them failed and free their slots."""
+    host = socket.gethostname()
+    dead = []
+    for run in instance.get_runs(
+        filters=RunsFilter(job_name=job_name, statuses=[DagsterRunStatus.STARTED])
+    ):
+        pid = run.tags.get(PID_TAG)
+        if run.tags.get(HOST_TAG) != host or not pid or _alive(int(pid)):
+            continue
+        instance.report_run_failed(run, f"the converge process (pid {pid}) is gone")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        dead.append(run.run_id)
+    return dead
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def ensure_partition(instance: DagsterInstance, run_key: str) -> None:
@@ -106,6 +137,8 @@ def run_source(
             + (f": {', '.join(changed)}" if changed else "")
         )
     job = defs.resolve_job_def(migrate_job_name(source.name))
+    for dead in fail_dead_runs(instance, job.name):
+        print(f"{source.name}: run {dead} had lost its process: marked failed")
     run_id = make_new_run_id()
     with ProgressDisplay(instance, run_id, source.name, [t.name for t in catalog.tables]):
         result = job.execute_in_process(
@@ -113,7 +146,7 @@ def run_source(
             partition_key=run_key,
             asset_selection=selection,
             run_id=run_id,
-            tags={CLI_TAG: "run"},
+            tags={CLI_TAG: "run", HOST_TAG: socket.gethostname(), PID_TAG: str(os.getpid())},
             run_config=WARNINGS_ONLY,  # the display shows progress
             raise_on_error=False,
         )

@@ -7,6 +7,7 @@ so tests never see each other's data.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from psycopg import sql
 from pymysql.constants import CLIENT
 
 from converge_assets.catalog import catalog_path, write_catalog
-from converge_assets.config import ConvergeConfig, load_config
+from converge_assets.config import PROJECT_ROOT, ConvergeConfig, load_config
 from converge_assets.definitions import build_definitions, migrate_job_name
 from converge_assets.mysql import MySQLResource, discover
 from converge_assets.runner import ensure_partition
@@ -145,3 +146,18 @@ def make_source(tmp_path: Path, monkeypatch) -> Iterator:
 def instance() -> Iterator[DagsterInstance]:
     with instance_for_test() as instance:
         yield instance
+
+
+@pytest.fixture
+def dagster_home(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A DAGSTER_HOME with the project's dagster.yaml, on its own PostgreSQL database, for
+    `converge` run in a process of its own."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
+    database = f"converge_test_dagster_{uuid.uuid4().hex[:8]}"
+    yield home, f"postgresql+psycopg2://postgres@127.0.0.1:5432/{database}"
+    with postgres_connect() as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database))
+        )

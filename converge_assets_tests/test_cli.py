@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
-import pytest
 from dagster import DagsterInstance, DagsterRunStatus
-from psycopg import sql
-
-from converge_assets_tests.conftest import postgres_connect
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,20 +24,6 @@ INSERT INTO `query-result-cache` VALUES (1);
 POSTGRES_DDL = """
 CREATE TABLE account (id uuid PRIMARY KEY, "rowId" SERIAL UNIQUE, settings jsonb NOT NULL, enabled boolean NOT NULL);
 """
-
-
-@pytest.fixture
-def dagster_home(tmp_path):
-    """A DAGSTER_HOME with the project's dagster.yaml, on its own PostgreSQL database."""
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
-    database = f"converge_test_dagster_{uuid.uuid4().hex[:8]}"
-    yield home, f"postgresql+psycopg2://postgres@127.0.0.1:5432/{database}"
-    with postgres_connect() as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database))
-        )
 
 
 def converge(*args: str, env: dict) -> subprocess.CompletedProcess:

@@ -219,9 +219,7 @@ def test_source_changed_after_export_is_a_warning_naming_the_table(make_source, 
     assert "space" not in drift.metadata["changed_tables"].value
 
 
-def test_parity_compares_the_exported_snapshot_even_when_the_source_moves_on(
-    make_source, instance
-):
+def test_parity_compares_the_exported_snapshot_even_when_the_source_moves_on(make_source, instance):
     """The MySQL side of parity is taken in the export's snapshot and kept beside the CSV: a
     live source changing before the load is not a content difference (source_drift warns)."""
     source = make_source(MYSQL_DDL, POSTGRES_DDL)

@@ -1,0 +1,104 @@
+"""Per-table overhead: a source of many small tables, converge against pgloader.
+
+    uv run python -m benchmarks.many_tables [--tables 500] [--rows 20]
+
+Creates `converge_many` on both servers (N tables of a uuid key, text, json, datetime(6) and
+a boolean, `--rows` rows each), then times `converge run` (every check included, through the
+Dagster instance of DAGSTER_HOME) and pgloader (data only, into the same empty schema).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from . import mysql_server, postgres_server
+from .dataset import mysql_connect, postgres_connect
+from .measure import run_measured
+from .peers import pgloader_argv
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATABASE = "converge_many"
+
+MYSQL_TABLE = """CREATE TABLE `t{i:03}` (
+  `id` char(36) NOT NULL PRIMARY KEY, `name` varchar(255) NULL, `traits` json NOT NULL,
+  `created_at` datetime(6) NOT NULL, `active` tinyint(1) NOT NULL)"""
+POSTGRES_TABLE = """CREATE TABLE t{i:03} (
+  id uuid PRIMARY KEY, name varchar(255), traits jsonb NOT NULL,
+  created_at timestamp(6) NOT NULL, active boolean NOT NULL)"""
+
+
+def create(tables: int, rows: int) -> None:
+    with mysql_connect(mysql_server()) as conn, conn.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS `{DATABASE}`")
+        cur.execute(f"CREATE DATABASE `{DATABASE}` CHARACTER SET utf8mb4")
+        cur.execute(f"USE `{DATABASE}`")
+        for i in range(tables):
+            cur.execute(MYSQL_TABLE.format(i=i))
+            cur.execute(
+                f"INSERT INTO `t{i:03}` SELECT UUID(), CONCAT('name \"', seq, '\"\\n'), "
+                f"JSON_OBJECT('n', seq, 'tags', JSON_ARRAY('a', 'b')), "
+                f"TIMESTAMPADD(MICROSECOND, seq * 7919, '2024-01-01'), seq % 2 "
+                f"FROM seq_1_to_{rows}"
+            )
+    postgres = postgres_server()
+    for name in (DATABASE, f"{DATABASE}_pgloader"):
+        with postgres_connect(postgres) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        with postgres_connect(postgres, name) as conn:
+            for i in range(tables):
+                conn.execute(POSTGRES_TABLE.format(i=i))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.many_tables", description=__doc__)
+    parser.add_argument("--tables", type=int, default=500)
+    parser.add_argument("--rows", type=int, default=20)
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="converge_many-"))
+    create(args.tables, args.rows)
+    config = work / "converge.yaml"
+    config.write_text(
+        f"sources:\n  many:\n    mysql_database: {DATABASE}\n    postgres_database: {DATABASE}\n"
+    )
+    env = {**os.environ, "CONVERGE_CONFIG": str(config), "CONVERGE_EXPORT_DIR": str(work / "csv")}
+    for label, command in (
+        ("discover", ["discover", "--source", "many"]),
+        ("run", ["run", "--source", "many", "--run", "many-1"]),
+    ):
+        m = run_measured(
+            ["uv", "run", "converge", *command], log_dir=work, label=label, env=env, cwd=REPO_ROOT
+        )
+        if m.returncode != 0:
+            print(m.tail(20))
+            return 1
+    print(
+        f"converge run: {args.tables} tables x {args.rows} rows, every check: {m.seconds:.1f} s "
+        f"({m.seconds / args.tables * 1000:.0f} ms a table), peak RSS {m.peak_rss / 2**20:.0f} MiB"
+    )
+    if shutil.which("pgloader"):
+        command = work / "many.load"
+        mysql, postgres = mysql_server(), postgres_server()
+        command.write_text(
+            f"LOAD DATABASE FROM mysql://{mysql.user}@{mysql.host}:{mysql.port}/{DATABASE}\n"
+            f"  INTO postgresql://{postgres.user}@{postgres.host}:{postgres.port}/{DATABASE}_pgloader\n"
+            "WITH data only, truncate, disable triggers, reset sequences\n"
+            "CAST type char when (= precision 36) to uuid drop typemod,\n"
+            "     type tinyint when (= precision 1) to boolean drop typemod using tinyint-to-boolean,\n"
+            "     type json to jsonb drop typemod\n"
+            f"ALTER SCHEMA '{DATABASE}' RENAME TO 'public';\n"
+        )
+        p = run_measured(pgloader_argv(command, work / "pgloader"), log_dir=work, label="pgloader")
+        status = "" if p.returncode == 0 else f" (exit {p.returncode}: {p.tail(3)})"
+        print(f"pgloader: {p.seconds:.1f} s{status}; converge/pgloader {m.seconds / p.seconds:.2f}x")
+    print(f"logs in {work}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
