@@ -95,7 +95,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         p = run_measured(pgloader_argv(command, work / "pgloader"), log_dir=work, label="pgloader")
         status = "" if p.returncode == 0 else f" (exit {p.returncode}: {p.tail(3)})"
-        print(f"pgloader: {p.seconds:.1f} s{status}; converge/pgloader {m.seconds / p.seconds:.2f}x")
+        print(
+            f"pgloader: {p.seconds:.1f} s{status}; converge/pgloader {m.seconds / p.seconds:.2f}x"
+        )
     print(f"logs in {work}")
     return 0
 
