@@ -54,7 +54,7 @@ from .mysql import MySQLResource, SourceError, table_sizes
 from .mysql import server_version as mysql_server_version
 from .parity import ParityError, SourceFingerprint, content_parity
 from .postgres import PostgresResource, TargetError, read_target_schema
-from .refusals import RejectedByPostgres, diagnose_load
+from .refusals import RefusedValue, RejectedByPostgres, diagnose_load
 from .target_schema import TargetTable
 
 dagster_patches.apply()
@@ -180,6 +180,17 @@ def table_check_specs(export: AssetSpec, load: AssetSpec) -> list[AssetCheckSpec
             partitions_def=MIGRATION_RUN,
             description="Rows in the CSV equal the exact COUNT(*) in the export's snapshot. "
             "Blocking: a failed count stops the table's load.",
+        ),
+        AssetCheckSpec(
+            checks.ACCEPTED_BY_POSTGRES,
+            asset=export.key,
+            # Blocking: when it fails, Dagster's "re-execute from asset failure" exports the
+            # table again (after the value is fixed in MySQL), not only its load.
+            blocking=True,
+            partitions_def=MIGRATION_RUN,
+            description="PostgreSQL's COPY accepted every value of the CSV. Values PostgreSQL's "
+            "input functions reject (2 into boolean, invalid JSON, ...) are not tested per row by "
+            "the export; the load names the first one's column and row. Evaluated by the load.",
         ),
         AssetCheckSpec(
             checks.LOAD_ROW_COUNT,
@@ -346,7 +357,7 @@ class TableStep:
             )
         except RejectedByPostgres as e:
             refused = diagnose_load(self.mysql, self.source, table, plan, e)
-            raise LoadError(f"{refused}; the target kept its previous rows") from None
+            raise ValueRefused(refused) from None
         return result, entry
 
     def export_materialization(self, table: Table, r: ExportResult) -> MaterializeResult:
@@ -413,7 +424,13 @@ class TableStep:
                 fingerprint.result()  # its failure is the table's
             return
         assert target is not None
-        result, entry = self.load(table, target, plan)
+        export_key = self.translator.export_key(self.source.name, table.name)
+        try:
+            result, entry = self.load(table, target, plan)
+        except ValueRefused as e:
+            emit(checks.accepted_by_postgres(export_key, str(e.refused)))
+            raise
+        emit(checks.accepted_by_postgres(export_key, None))
         emit(self.load_materialization(table, result, entry))
         load_key = self.translator.load_key(self.source.name, table.name)
         # count(*) was taken in the load's own transaction, after COPY, before commit.
@@ -430,6 +447,14 @@ class TableStep:
             emit(checks.content_parity_unavailable(load_key, str(e)))
             return
         emit(checks.content_parity(load_key, parity, taken))
+
+
+class ValueRefused(LoadError):
+    """COPY refused a value of the CSV; the target kept its previous rows."""
+
+    def __init__(self, refused: RefusedValue):
+        super().__init__(f"{refused}; the target kept its previous rows")
+        self.refused = refused
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ SCHEMA_PREFLIGHT = "schema_preflight"
 FOREIGN_KEYS = "foreign_keys"
 SEQUENCES = "sequences"
 SOURCE_DRIFT = "source_drift"
-EXPORT_CHECKS = (EXPORT_ROW_COUNT,)  # the checks of every export asset
+ACCEPTED_BY_POSTGRES = "accepted_by_postgres"
+EXPORT_CHECKS = (EXPORT_ROW_COUNT, ACCEPTED_BY_POSTGRES)  # the checks of every export asset
 LOAD_CHECKS = (LOAD_ROW_COUNT, CONTENT_PARITY)  # the checks of every load asset
 
 
@@ -41,6 +42,18 @@ def export_row_count(key: AssetKey, written: int, snapshot_count: int) -> AssetC
         description=None
         if written == snapshot_count
         else f"CSV has {written} rows, MySQL counted {snapshot_count} in the same snapshot",
+    )
+
+
+def accepted_by_postgres(key: AssetKey, refused: str | None) -> AssetCheckResult:
+    """The CSV holds no value PostgreSQL's COPY refuses (the export leaves those values to
+    PostgreSQL's input functions; `refused` names the first one's column and row)."""
+    return AssetCheckResult(
+        asset_key=key,
+        check_name=ACCEPTED_BY_POSTGRES,
+        passed=refused is None,
+        metadata={"refused": refused} if refused else {},
+        description=refused,
     )
 
 

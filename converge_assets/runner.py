@@ -15,6 +15,7 @@ from dagster._core.utils import make_new_run_id
 
 from .assets import MIGRATION_RUN, ConvergeTranslator
 from .catalog import catalog_path, load_catalog
+from .checks import EXPORT_CHECKS
 from .config import ConfigError, ConvergeConfig
 from .definitions import CLI_TAG, build_definitions, migrate_job_name, observe_job_name
 from .progress import ProgressDisplay
@@ -76,8 +77,10 @@ def failed_selection(instance, config, source, catalog, translator, run_key) -> 
     for status in table_statuses(instance, catalog, translator, source, run_key):
         if not status.problems:
             continue
+        # A CSV that failed one of its checks (a miscount, a value PostgreSQL refused) is
+        # exported again; one that only waits for its load is not.
         export_ok = status.exported_rows is not None and not any(
-            "export_" in p for p in status.problems
+            problem == f"{name} failed" for name in EXPORT_CHECKS for problem in status.problems
         )
         if not export_ok:
             keys.append(translator.export_key(source.name, status.table))
