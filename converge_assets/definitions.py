@@ -7,6 +7,7 @@ from dagster import (
     AssetSelection,
     BetaWarning,
     DefaultScheduleStatus,
+    DefaultSensorStatus,
     Definitions,
     EnvVar,
     PreviewWarning,
@@ -112,7 +113,11 @@ def build_definitions(
         description="Checks foreign keys and sequences and records a run's verdict in the migration log.",
     )
 
-    @run_failure_sensor(request_job=verdict_job, minimum_interval_seconds=10)
+    @run_failure_sensor(
+        request_job=verdict_job,
+        minimum_interval_seconds=10,
+        default_status=DefaultSensorStatus.RUNNING,  # a failed run's verdict is always recorded
+    )
     def record_failed_migration_runs(context: RunFailureSensorContext):
         """A failed run skips its migration_run asset; record the `failed` verdict anyway."""
         run = context.dagster_run
