@@ -510,7 +510,7 @@ def moved_earlier(context: AssetExecutionContext) -> set[AssetKey]:
     if not context.retry_number:
         return set()
     return context.instance.get_asset_keys_for_run(
-        context.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION
+        context.run.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION
     )
 
 

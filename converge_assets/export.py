@@ -180,17 +180,18 @@ def _remove_leftovers(path: Path) -> None:
     """Temporary files of this table left by an export whose process was killed."""
     for leftover in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
         pid = leftover.name[len(path.name) + 2 : -len(".tmp")]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             leftover.unlink(missing_ok=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process of this host still runs (signal 0 checks without signalling)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        return True  # it runs, as another user
     return True
 
 

@@ -18,6 +18,7 @@ from .catalog import catalog_path, load_catalog
 from .checks import EXPORT_CHECKS
 from .config import ConfigError, ConvergeConfig
 from .definitions import CLI_TAG, build_definitions, migrate_job_name, observe_job_name
+from .export import process_alive
 from .progress import ProgressDisplay
 from .run_assets import _latest_materialization, table_statuses
 from .source_assets import changed_tables
@@ -48,22 +49,12 @@ def fail_dead_runs(instance: DagsterInstance, job_name: str) -> list[str]:
         filters=RunsFilter(job_name=job_name, statuses=[DagsterRunStatus.STARTED])
     ):
         pid = run.tags.get(PID_TAG)
-        if run.tags.get(HOST_TAG) != host or not pid or _alive(int(pid)):
+        if run.tags.get(HOST_TAG) != host or not pid or process_alive(int(pid)):
             continue
         instance.report_run_failed(run, f"the converge process (pid {pid}) is gone")
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
         dead.append(run.run_id)
     return dead
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def ensure_partition(instance: DagsterInstance, run_key: str) -> None:

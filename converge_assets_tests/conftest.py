@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -161,3 +163,15 @@ def dagster_home(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database))
         )
+
+
+def converge(*args: str, env: dict) -> subprocess.CompletedProcess:
+    """`converge ARGS` in a process of its own, as an operator or CI runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "converge_assets.cli", *args],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from dagster import DagsterInstance, DagsterRunStatus
+
+from converge_assets_tests.conftest import converge
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,17 +24,6 @@ INSERT INTO `query-result-cache` VALUES (1);
 POSTGRES_DDL = """
 CREATE TABLE account (id uuid PRIMARY KEY, "rowId" SERIAL UNIQUE, settings jsonb NOT NULL, enabled boolean NOT NULL);
 """
-
-
-def converge(*args: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "converge_assets.cli", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def test_discover_then_run_end_to_end(make_source, dagster_home, monkeypatch):

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from dagster import DagsterInstance
 from dagster._serdes import serialize_value
 
-from converge_assets_tests.conftest import mysql_connect
+from converge_assets_tests.conftest import converge, mysql_connect
 
 ROOT = Path(__file__).resolve().parent.parent
 MYSQL_PASSWORD = "Xq7-mysql-secret-4f1c"
@@ -30,17 +28,6 @@ POSTGRES_DDL = """
 CREATE TABLE credentials (id uuid PRIMARY KEY, hash varchar(255) NOT NULL);
 CREATE TABLE bad (id int PRIMARY KEY, flag boolean NOT NULL);
 """
-
-
-def converge(*args: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "converge_assets.cli", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def test_passwords_appear_in_no_log_metadata_file_or_error(make_source, dagster_home):
