@@ -8,6 +8,7 @@ converge rollback --source S --run KEY
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from datetime import UTC, datetime
@@ -46,7 +47,11 @@ def ensure_postgres_database(url: str) -> None:
             autocommit=True,
         ) as conn:
             if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                # Two `converge` started at once on a fresh machine both get here.
+                with contextlib.suppress(
+                    psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation
+                ):
+                    conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     except psycopg.Error as e:
         raise SystemExit(
             f"converge: cannot reach the Dagster instance database: {redact(str(e))}"
