@@ -31,6 +31,7 @@ from dagster import (
     AssetSpec,
     Backoff,
     DagsterEventType,
+    DataVersion,
     DynamicPartitionsDefinition,
     Failure,
     MaterializeResult,
@@ -41,6 +42,8 @@ from dagster import (
     TableSchema,
     multi_asset,
 )
+from dagster._core.definitions.data_version import CODE_VERSION_TAG, DATA_VERSION_TAG
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from . import checks, dagster_patches
 from .catalog import Catalog, Table
@@ -53,6 +56,13 @@ from .migration_log import append_event, make_event
 from .mysql import MySQLResource, SourceError, table_sizes
 from .mysql import server_version as mysql_server_version
 from .parity import ParityError, SourceFingerprint, content_parity
+from .partition_status import (
+    check_states,
+    latest_materialization,
+    source_versions,
+    table_statuses,
+    unfinished_assets,
+)
 from .postgres import PostgresResource, TargetError, read_target_schema
 from .refusals import RefusedValue, RejectedByPostgres, diagnose_load
 from .target_schema import TargetTable
@@ -505,13 +515,86 @@ def is_transient(error: BaseException) -> bool:
 
 def moved_earlier(context: AssetExecutionContext) -> set[AssetKey]:
     """Assets this step's failed attempts in this run already materialised: a retry (the
-    retry policy) moves only the rest. (Re-executions are new runs: "from asset failure",
-    `--only-failed` and failed-and-missing backfills select only what failed.)"""
+    retry policy) moves only the rest. (Re-executions are new runs: "from asset failure" and
+    `--only-failed` select only what failed; a run tagged ONLY_FAILED_TAG narrows itself.)"""
     if not context.retry_number:
         return set()
     return context.instance.get_asset_keys_for_run(
         context.run.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION
     )
+
+
+# A run (or backfill) tagged so moves only the tables of its partition that earlier runs did
+# not finish: Dagster's "failed and missing" backfill selects partitions, not assets.
+ONLY_FAILED_TAG = "converge/only_failed"
+CARRIED_OVER = "converge/carried_over_from_run"
+
+
+def unfinished_work(
+    context: AssetExecutionContext,
+    source: SourceConfig,
+    tables: list[Table],
+    translator: ConvergeTranslator,
+) -> set[AssetKey]:
+    """The exports and loads of `tables` that earlier runs of this partition did not finish,
+    and those of tables observed to have changed in MySQL since their export or whose
+    catalog entry (the code version) changed since."""
+    instance, run = context.instance, context.partition_key
+    statuses = table_statuses(instance, tables, translator, source, run, context.run.run_id)
+    keys = set(unfinished_assets(statuses, translator, source))
+    code_versions = context.assets_def.code_versions_by_key
+    for status in statuses:
+        table_keys = {
+            translator.export_key(source.name, status.table),
+            translator.load_key(source.name, status.table),
+        }
+        now, then = source_versions(instance, translator, source.name, status.table, run)
+        recorded = {
+            key: record.asset_materialization.tags.get(CODE_VERSION_TAG)
+            for key in table_keys
+            if (record := latest_materialization(instance, key, run)) is not None
+        }
+        if now != then or any(recorded.get(k) != code_versions.get(k) for k in table_keys):
+            keys |= table_keys
+    return keys
+
+
+def carry_over(
+    context: AssetExecutionContext, keys: set[AssetKey]
+) -> Iterator[MaterializeResult | AssetCheckResult]:
+    """Report again, marked as such, what an earlier run of this partition moved and verified:
+    a step that emits nothing for an asset makes Dagster skip everything downstream of it
+    (the manifest, the verdict)."""
+    instance, run = context.instance, context.partition_key
+    for key in sorted(keys, key=lambda k: k.to_user_string()):
+        record = latest_materialization(instance, key, run)
+        if record is None:
+            continue
+        earlier = MetadataValue.dagster_run(record.run_id)
+        materialization = record.asset_materialization
+        version = materialization.tags.get(DATA_VERSION_TAG)
+        yield MaterializeResult(
+            asset_key=key,
+            metadata={**materialization.metadata, CARRIED_OVER: earlier},
+            data_version=DataVersion(version) if version else None,
+        )
+        check_keys = [k for k in context.selected_asset_check_keys if k.asset_key == key]
+        states = check_states(instance, check_keys, run, context.run.run_id)
+        for check_key, state in states.items():
+            if state.status == AssetCheckExecutionRecordStatus.PLANNED or state.event is None:
+                continue
+            evaluation = state.event.get_dagster_event().event_specific_data
+            yield AssetCheckResult(
+                asset_key=key,
+                check_name=check_key.name,
+                passed=evaluation.passed,
+                severity=evaluation.severity,
+                description=evaluation.description,
+                metadata={
+                    **evaluation.metadata,
+                    CARRIED_OVER: MetadataValue.dagster_run(state.run_id),
+                },
+            )
 
 
 def build_table_assets(
@@ -575,6 +658,14 @@ def _table_group_asset(
         )
         # A retry of this step moves only what the failed attempt did not.
         to_move = context.selected_asset_keys - moved_earlier(context)
+        if context.run.tags.get(ONLY_FAILED_TAG) == "true":
+            finished = to_move - unfinished_work(context, source, tables, translator)
+            to_move -= finished
+            context.log.info(
+                f"{ONLY_FAILED_TAG}: {len(finished)} asset(s) already moved in this run "
+                f"partition, {len(to_move)} to move"
+            )
+            yield from carry_over(context, finished)
         work = [
             TableWork(
                 t,

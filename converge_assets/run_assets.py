@@ -8,22 +8,16 @@ run's verdict after.
                         every table and every check of the run passed, `failed` otherwise
 """
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from dagster import (
-    AssetCheckKey,
     AssetCheckSpec,
     AssetExecutionContext,
-    AssetRecordsFilter,
     AssetsDefinition,
-    DagsterInstance,
     MaterializeResult,
     MetadataValue,
     asset,
 )
-from dagster._core.event_api import PartitionKeyFilter
-from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from . import checks
 from . import mysql as mq
@@ -35,6 +29,7 @@ from .config import ConvergeConfig, SourceConfig
 from .conversion import UnsupportedTypePair, plan_table, quote_mysql
 from .manifest import manifest_path, read_manifest, update_export_info, verify_manifest
 from .migration_log import append_event, events_for, events_markdown, make_event
+from .partition_status import run_check_problems, table_statuses
 from .refusals import format_key
 from .target_schema import TargetTable
 
@@ -262,14 +257,6 @@ def build_manifest_asset(
 # --- the migration run's verdict ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TableStatus:
-    table: str
-    exported_rows: int | None
-    loaded_rows: int | None
-    problems: tuple[str, ...]
-
-
 def build_migration_run_asset(
     config: ConvergeConfig, source: SourceConfig, catalog: Catalog, translator: ConvergeTranslator
 ) -> AssetsDefinition:
@@ -340,7 +327,7 @@ def build_migration_run_asset(
             key, drifted_tables(getattr(context.resources, mysql_key), config, source, run)
         )
 
-        statuses = table_statuses(context.instance, catalog, translator, source, run)
+        statuses = table_statuses(context.instance, catalog.tables, translator, source, run)
         run_checks = run_check_problems(context.instance, translator, source, run)
         failed_tables = [s for s in statuses if s.problems]
         failed_checks = run_checks + [
@@ -397,78 +384,3 @@ def drifted_tables(mysql, config: ConvergeConfig, source: SourceConfig, run: str
         for table, entry in sorted(exported.items())
         if table in now and now[table] != entry.get("source_update_time") and now[table] is not None
     ]
-
-
-def _latest_materialization(instance: DagsterInstance, key, run: str):
-    records = instance.fetch_materializations(
-        AssetRecordsFilter(asset_key=key, asset_partitions=[run]), limit=1
-    ).records
-    return records[0] if records else None
-
-
-def _row_count(record) -> int | None:
-    if record is None:
-        return None
-    value = record.asset_materialization.metadata.get("dagster/row_count")
-    return value.value if value is not None else None
-
-
-def _check_states(instance: DagsterInstance, check_keys: list[AssetCheckKey], run: str) -> dict:
-    return instance.event_log_storage.get_latest_asset_check_execution_by_key(
-        check_keys, partition_filter=PartitionKeyFilter(key=run)
-    )
-
-
-def table_statuses(
-    instance: DagsterInstance,
-    catalog: Catalog,
-    translator: ConvergeTranslator,
-    source: SourceConfig,
-    run: str,
-) -> list[TableStatus]:
-    """Each table's state in a run partition, across every Dagster run of that partition."""
-    statuses = []
-    for table in catalog.tables:
-        export_key = translator.export_key(source.name, table.name)
-        load_key = translator.load_key(source.name, table.name)
-        exported = _latest_materialization(instance, export_key, run)
-        loaded = _latest_materialization(instance, load_key, run)
-        problems = []
-        if exported is None:
-            problems.append("not exported")
-        if loaded is None:
-            problems.append("not loaded")
-        elif exported is not None and loaded.timestamp < exported.timestamp:
-            problems.append("loaded before its latest export")
-        keys = [AssetCheckKey(export_key, name) for name in checks.EXPORT_CHECKS] + [
-            AssetCheckKey(load_key, name) for name in checks.LOAD_CHECKS
-        ]
-        states = _check_states(instance, keys, run)
-        for k in keys:
-            record = states.get(k)
-            if record is None or record.status == AssetCheckExecutionRecordStatus.PLANNED:
-                problems.append(f"{k.name} not evaluated")
-            elif record.status == AssetCheckExecutionRecordStatus.FAILED:
-                problems.append(f"{k.name} failed")
-        statuses.append(
-            TableStatus(table.name, _row_count(exported), _row_count(loaded), tuple(problems))
-        )
-    return statuses
-
-
-def run_check_problems(
-    instance: DagsterInstance, translator: ConvergeTranslator, source: SourceConfig, run: str
-) -> list[str]:
-    keys = [
-        AssetCheckKey(translator.target_schema_key(source.name), checks.SCHEMA_PREFLIGHT),
-        AssetCheckKey(translator.manifest_key(source.name), checks.MANIFEST),
-    ]
-    states = _check_states(instance, keys, run)
-    problems = []
-    for k in keys:
-        record = states.get(k)
-        if record is None or record.status == AssetCheckExecutionRecordStatus.PLANNED:
-            problems.append(f"{k.name}: not evaluated")
-        elif record.status == AssetCheckExecutionRecordStatus.FAILED:
-            problems.append(f"{k.name}: failed")
-    return problems

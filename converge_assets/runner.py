@@ -15,13 +15,16 @@ from dagster._core.utils import make_new_run_id
 
 from .assets import MIGRATION_RUN, ConvergeTranslator
 from .catalog import catalog_path, load_catalog
-from .checks import EXPORT_CHECKS
 from .config import ConfigError, ConvergeConfig
 from .definitions import CLI_TAG, build_definitions, migrate_job_name, observe_job_name
 from .export import process_alive
+from .partition_status import (
+    changed_tables,
+    latest_materialization,
+    table_statuses,
+    unfinished_assets,
+)
 from .progress import ProgressDisplay
-from .run_assets import _latest_materialization, table_statuses
-from .source_assets import changed_tables
 
 # The terminal shows progress and problems; Dagster's step-by-step DEBUG events stay in the
 # instance, where the UI shows them.
@@ -62,24 +65,13 @@ def ensure_partition(instance: DagsterInstance, run_key: str) -> None:
         instance.add_dynamic_partitions(MIGRATION_RUN.name, [run_key])
 
 
-def failed_selection(instance, config, source, catalog, translator, run_key) -> list[AssetKey]:
+def failed_selection(instance, source, catalog, translator, run_key) -> list[AssetKey]:
     """The exports and loads that failed or are missing in this run, plus what verifies them."""
-    keys: list[AssetKey] = []
-    for status in table_statuses(instance, catalog, translator, source, run_key):
-        if not status.problems:
-            continue
-        # A CSV that failed one of its checks (a miscount, a value PostgreSQL refused) is
-        # exported again; one that only waits for its load is not.
-        export_ok = status.exported_rows is not None and not any(
-            problem == f"{name} failed" for name in EXPORT_CHECKS for problem in status.problems
-        )
-        if not export_ok:
-            keys.append(translator.export_key(source.name, status.table))
-        keys.append(translator.load_key(source.name, status.table))
+    statuses = table_statuses(instance, catalog.tables, translator, source, run_key)
+    keys = unfinished_assets(statuses, translator, source)
     if keys:
         keys.append(translator.manifest_key(source.name))
-    keys.append(translator.migration_run_key(source.name))
-    return keys
+    return [*keys, translator.migration_run_key(source.name)]
 
 
 def observe_source(defs, instance: DagsterInstance, source: str) -> bool:
@@ -114,10 +106,10 @@ def run_source(
         return 1
     selection = None
     if only_failed:
-        selection = failed_selection(instance, config, source, catalog, translator, run_key)
+        selection = failed_selection(instance, source, catalog, translator, run_key)
         print(f"{source.name} run {run_key}: re-running {len(selection)} asset(s)")
     elif changed_only:
-        changed = changed_tables(instance, catalog, translator, source.name, run_key)
+        changed = changed_tables(instance, catalog.tables, translator, source.name, run_key)
         selection = [
             key
             for table in changed
@@ -159,13 +151,13 @@ def run_source(
 
 
 def print_summary(instance, catalog, translator, source, run_key: str, run_id: str) -> int:
-    statuses = table_statuses(instance, catalog, translator, source, run_key)
+    statuses = table_statuses(instance, catalog.tables, translator, source, run_key)
     rows = []
     for s in statuses:
-        exported = _latest_materialization(
+        exported = latest_materialization(
             instance, translator.export_key(source.name, s.table), run_key
         )
-        loaded = _latest_materialization(
+        loaded = latest_materialization(
             instance, translator.load_key(source.name, s.table), run_key
         )
         seconds = sum(_meta(r, "seconds") or 0 for r in (exported, loaded))
@@ -178,7 +170,7 @@ def print_summary(instance, catalog, translator, source, run_key: str, run_id: s
                 "ok" if not s.problems else "; ".join(s.problems),
             ]
         )
-    verdict = _latest_materialization(instance, translator.migration_run_key(source.name), run_key)
+    verdict = latest_materialization(instance, translator.migration_run_key(source.name), run_key)
     status = _meta(verdict, "status") or "unknown"
     header = ["table", "rows", "bytes", "seconds", "checks"]
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]

@@ -10,10 +10,8 @@ import time
 
 from dagster import (
     AssetExecutionContext,
-    AssetKey,
     AssetsDefinition,
     AssetSpec,
-    DagsterInstance,
     DataVersion,
     ObserveResult,
     multi_observable_source_asset,
@@ -23,8 +21,6 @@ from . import mysql as q
 from .assets import ConvergeTranslator, column_schema
 from .catalog import Catalog
 from .config import SourceConfig
-
-INPUT_VERSION_TAG = "dagster/input_data_version/"  # Dagster's provenance tag on materializations
 
 
 def build_source_table_assets(
@@ -72,41 +68,3 @@ def build_source_table_assets(
                 )
 
     return _observe
-
-
-def current_version(instance: DagsterInstance, key: AssetKey) -> str | None:
-    record = instance.get_latest_data_version_record(key, is_source=True)
-    if record is None or record.asset_observation is None:
-        return None
-    return record.asset_observation.tags.get("dagster/data_version")
-
-
-def exported_version(
-    instance: DagsterInstance, export_key: AssetKey, source_key: AssetKey, run: str
-) -> str | None:
-    """The source's data version that the run's latest export of the table read."""
-    record = instance.get_latest_data_version_record(export_key, is_source=False, partition_key=run)
-    if record is None or record.asset_materialization is None:
-        return None
-    return record.asset_materialization.tags.get(INPUT_VERSION_TAG + source_key.to_user_string())
-
-
-def changed_tables(
-    instance: DagsterInstance,
-    catalog: Catalog,
-    translator: ConvergeTranslator,
-    source: str,
-    run: str,
-) -> list[str]:
-    """Tables whose latest observation differs from what the run exported (or that were never
-    exported or observed in a way that proves them unchanged)."""
-    changed = []
-    for table in catalog.tables:
-        source_key = translator.source_table_key(source, table.name)
-        now = current_version(instance, source_key)
-        then = exported_version(
-            instance, translator.export_key(source, table.name), source_key, run
-        )
-        if now is None or then is None or now != then:
-            changed.append(table.name)
-    return changed

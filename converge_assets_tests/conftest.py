@@ -81,11 +81,15 @@ class Source:
     def definitions(self):
         return build_definitions(load_config(self.config.path))
 
-    def migrate(self, instance: DagsterInstance, run: str = "run1", selection=None):
+    def migrate(self, instance: DagsterInstance, run: str = "run1", selection=None, tags=None):
         ensure_partition(instance, run)
         job = self.definitions().resolve_job_def(migrate_job_name(self.name))
         return job.execute_in_process(
-            instance=instance, partition_key=run, asset_selection=selection, raise_on_error=False
+            instance=instance,
+            partition_key=run,
+            asset_selection=selection,
+            tags=tags,
+            raise_on_error=False,
         )
 
     def mysql(self, query: str, args=None) -> list[tuple]:

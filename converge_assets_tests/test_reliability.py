@@ -334,6 +334,46 @@ def test_rerunning_only_the_failures_skips_the_tables_that_succeeded(
     assert source.postgres("SELECT id, body FROM big ORDER BY id") == [(1, "fine"), (2, "fixed")]
 
 
+def test_a_whole_partition_run_tagged_only_failed_moves_only_the_failures(make_source, instance):
+    """Dagster's "failed and missing" backfill selects partitions, not assets: its runs
+    materialise every asset of the failed partition. Tagged converge/only_failed, the table
+    steps move only the tables that earlier runs of the partition did not finish."""
+    source = make_source(
+        MYSQL_DDL + "INSERT INTO big VALUES (1, 'fine'), (2, REPEAT('x', 300));", POSTGRES_DDL
+    )
+    configure(source, retries=0)
+    assert not source.migrate(instance, "r1").success
+    source.mysql("UPDATE big SET body = 'fixed' WHERE id = 2")
+    source.mysql("UPDATE small SET note = 'changed, not re-exported' WHERE id = 1")
+
+    first = next(r for r in instance.get_runs() if r.job_name == "migrate_src")
+
+    again = source.migrate(instance, "r1", tags={"converge/only_failed": "true"})
+    assert again.success
+    carried = {
+        m.asset_key: m.metadata.get("converge/carried_over_from_run")
+        for e in again.get_asset_materialization_events()
+        for m in [e.step_materialization_data.materialization]
+    }
+    assert {key for key, marker in carried.items() if marker is None} & table_keys(
+        "big", "small"
+    ) == table_keys("big")
+    assert {carried[key].run_id for key in table_keys("small")} == {first.run_id}
+    assert source.postgres("SELECT id, body FROM big ORDER BY id") == [(1, "fine"), (2, "fixed")]
+    assert source.postgres("SELECT note FROM small WHERE id = 1") == [("one",)]
+    verdict = again.asset_materializations_for_node("src__migration_run")
+    assert verdict[0].metadata["status"].value == "completed"
+
+    # Once observed, the change counts: a table whose MySQL data version differs from the one
+    # its export read is moved again, never carried over.
+    observe = source.definitions().resolve_job_def("observe_src")
+    assert observe.execute_in_process(instance=instance).success
+    third = source.migrate(instance, "r1", tags={"converge/only_failed": "true"})
+    assert third.success
+    assert materialized(instance, third.run_id) >= table_keys("small")
+    assert source.postgres("SELECT note FROM small WHERE id = 1") == [("changed, not re-exported",)]
+
+
 def test_dagster_reexecution_from_failure_completes_the_run(make_source, monkeypatch, tmp_path):
     """Dagster's own re-execution (the Python API's from-failure, as the UI's "Re-execute
     from failure") of the failed step: the run completes and the target is exact. The UI's
