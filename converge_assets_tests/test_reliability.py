@@ -5,6 +5,7 @@ re-running what failed completes the run without moving again what succeeded."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -83,6 +84,16 @@ def temporary_files(run_dir: Path) -> list[Path]:
     return [p for p in run_dir.glob(".*.tmp")] if run_dir.exists() else []
 
 
+def partial_csv_bytes(run_dir: Path, table: str = "big") -> int:
+    """Bytes written so far to the table's temporary CSV (0 before it exists). Only this
+    table's: other temporary files (the manifest's) are renamed away between glob and stat."""
+    sizes = [0]
+    for path in run_dir.glob(f".{table}.csv.*.tmp") if run_dir.exists() else []:
+        with contextlib.suppress(FileNotFoundError):
+            sizes.append(path.stat().st_size)
+    return max(sizes)
+
+
 def materialized(instance, run_id: str) -> set[AssetKey]:
     return instance.get_asset_keys_for_run(run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION)
 
@@ -139,7 +150,7 @@ def test_export_killed_mid_table_leaves_no_csv_and_a_rerun_exports_it(make_sourc
     run_dir = source.run_dir("r1")
     process = start_converge(source, dagster_home, "run", "--source", "src", "--run", "r1")
     wait_until(
-        lambda: any(p.stat().st_size > 5_000_000 for p in temporary_files(run_dir)),
+        lambda: partial_csv_bytes(run_dir) > 5_000_000,
         what="the export to be half-way",
     )
     kill(process)
@@ -250,7 +261,7 @@ def test_mysql_connection_killed_mid_export_is_retried_with_backoff(
     fill_big(source)
     thread, outcome = run_in_thread(source, instance, monkeypatch, observe=False)
     wait_until(
-        lambda: any(p.stat().st_size > 5_000_000 for p in temporary_files(source.run_dir("r1"))),
+        lambda: partial_csv_bytes(source.run_dir("r1")) > 5_000_000,
         what="the export to be half-way",
     )
     (export,) = source.mysql(
