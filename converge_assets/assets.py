@@ -57,9 +57,9 @@ from .mysql import MySQLResource, SourceError, table_sizes
 from .mysql import server_version as mysql_server_version
 from .parity import ParityError, SourceFingerprint, content_parity
 from .partition_status import (
-    check_states,
-    latest_materialization,
-    source_versions,
+    TableStatus,
+    current_version,
+    input_version,
     table_statuses,
     unfinished_assets,
 )
@@ -532,69 +532,70 @@ CARRIED_OVER = "converge/carried_over_from_run"
 
 def unfinished_work(
     context: AssetExecutionContext,
-    source: SourceConfig,
-    tables: list[Table],
+    statuses: list[TableStatus],
     translator: ConvergeTranslator,
+    source: SourceConfig,
 ) -> set[AssetKey]:
-    """The exports and loads of `tables` that earlier runs of this partition did not finish,
-    and those of tables observed to have changed in MySQL since their export or whose
-    catalog entry (the code version) changed since."""
-    instance, run = context.instance, context.partition_key
-    statuses = table_statuses(instance, tables, translator, source, run, context.run.run_id)
-    keys = set(unfinished_assets(statuses, translator, source))
+    """The exports and loads that earlier runs of this partition did not finish, and those of
+    tables observed to have changed in MySQL since their export or whose catalog entry (the
+    code version) changed since."""
+    keys = set(unfinished_assets(statuses))
     code_versions = context.assets_def.code_versions_by_key
     for status in statuses:
-        table_keys = {
-            translator.export_key(source.name, status.table),
-            translator.load_key(source.name, status.table),
-        }
-        now, then = source_versions(instance, translator, source.name, status.table, run)
-        recorded = {
-            key: record.asset_materialization.tags.get(CODE_VERSION_TAG)
-            for key in table_keys
-            if (record := latest_materialization(instance, key, run)) is not None
-        }
-        if now != then or any(recorded.get(k) != code_versions.get(k) for k in table_keys):
-            keys |= table_keys
+        source_key = translator.source_table_key(source.name, status.table)
+        changed = current_version(context.instance, source_key) != input_version(
+            status.exported, source_key
+        )
+        recorded = {status.export_key: status.exported, status.load_key: status.loaded}
+        if changed or any(
+            (r.asset_materialization.tags.get(CODE_VERSION_TAG) if r else None)
+            != code_versions.get(key)
+            for key, r in recorded.items()
+        ):
+            keys.update(recorded)
     return keys
 
 
 def carry_over(
-    context: AssetExecutionContext, keys: set[AssetKey]
+    context: AssetExecutionContext, statuses: list[TableStatus], keys: set[AssetKey]
 ) -> Iterator[MaterializeResult | AssetCheckResult]:
     """Report again, marked as such, what an earlier run of this partition moved and verified:
     a step that emits nothing for an asset makes Dagster skip everything downstream of it
     (the manifest, the verdict)."""
-    instance, run = context.instance, context.partition_key
-    for key in sorted(keys, key=lambda k: k.to_user_string()):
-        record = latest_materialization(instance, key, run)
-        if record is None:
-            continue
-        earlier = MetadataValue.dagster_run(record.run_id)
-        materialization = record.asset_materialization
-        version = materialization.tags.get(DATA_VERSION_TAG)
-        yield MaterializeResult(
-            asset_key=key,
-            metadata={**materialization.metadata, CARRIED_OVER: earlier},
-            data_version=DataVersion(version) if version else None,
-        )
-        check_keys = [k for k in context.selected_asset_check_keys if k.asset_key == key]
-        states = check_states(instance, check_keys, run, context.run.run_id)
-        for check_key, state in states.items():
-            if state.status == AssetCheckExecutionRecordStatus.PLANNED or state.event is None:
+    for status in statuses:
+        for key, record in ((status.export_key, status.exported), (status.load_key, status.loaded)):
+            if key not in keys or record is None:
                 continue
-            evaluation = state.event.get_dagster_event().event_specific_data
-            yield AssetCheckResult(
+            materialization = record.asset_materialization
+            version = materialization.tags.get(DATA_VERSION_TAG)
+            yield MaterializeResult(
                 asset_key=key,
-                check_name=check_key.name,
-                passed=evaluation.passed,
-                severity=evaluation.severity,
-                description=evaluation.description,
                 metadata={
-                    **evaluation.metadata,
-                    CARRIED_OVER: MetadataValue.dagster_run(state.run_id),
+                    **materialization.metadata,
+                    CARRIED_OVER: MetadataValue.dagster_run(record.run_id),
                 },
+                data_version=DataVersion(version) if version else None,
             )
+            for check_key, state in status.checks.items():
+                if (
+                    check_key.asset_key != key
+                    or check_key not in context.selected_asset_check_keys
+                    or state.status == AssetCheckExecutionRecordStatus.PLANNED
+                    or state.event is None
+                ):
+                    continue
+                evaluation = state.event.get_dagster_event().event_specific_data
+                yield AssetCheckResult(
+                    asset_key=key,
+                    check_name=check_key.name,
+                    passed=evaluation.passed,
+                    severity=evaluation.severity,
+                    description=evaluation.description,
+                    metadata={
+                        **evaluation.metadata,
+                        CARRIED_OVER: MetadataValue.dagster_run(state.run_id),
+                    },
+                )
 
 
 def build_table_assets(
@@ -659,13 +660,16 @@ def _table_group_asset(
         # A retry of this step moves only what the failed attempt did not.
         to_move = context.selected_asset_keys - moved_earlier(context)
         if context.run.tags.get(ONLY_FAILED_TAG) == "true":
-            finished = to_move - unfinished_work(context, source, tables, translator)
+            statuses = table_statuses(
+                context.instance, tables, translator, source, step.run, context.run.run_id
+            )
+            finished = to_move - unfinished_work(context, statuses, translator, source)
             to_move -= finished
             context.log.info(
                 f"{ONLY_FAILED_TAG}: {len(finished)} asset(s) already moved in this run "
                 f"partition, {len(to_move)} to move"
             )
-            yield from carry_over(context, finished)
+            yield from carry_over(context, statuses, finished)
         work = [
             TableWork(
                 t,

@@ -7,14 +7,17 @@ of both passed; everything else is work left.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dagster import AssetCheckKey, AssetKey, AssetRecordsFilter, DagsterInstance
-from dagster._core.definitions.data_version import DEFAULT_DATA_VERSION
+from dagster import AssetCheckKey, AssetKey, AssetRecordsFilter, DagsterInstance, EventLogRecord
+from dagster._core.definitions.data_version import DATA_VERSION_TAG, DEFAULT_DATA_VERSION
 from dagster._core.event_api import PartitionKeyFilter
-from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+from dagster._core.storage.asset_check_execution_record import (
+    AssetCheckExecutionRecord,
+    AssetCheckExecutionRecordStatus,
+)
 
 from . import checks
 from .catalog import Table
@@ -29,9 +32,20 @@ INPUT_VERSION_TAG = "dagster/input_data_version/"  # Dagster's provenance tag on
 @dataclass(frozen=True)
 class TableStatus:
     table: str
-    exported_rows: int | None
-    loaded_rows: int | None
+    export_key: AssetKey
+    load_key: AssetKey
+    exported: EventLogRecord | None  # the latest materialisation of the CSV in the partition
+    loaded: EventLogRecord | None  # ... and of the PostgreSQL table
+    checks: Mapping[AssetCheckKey, AssetCheckExecutionRecord]  # each check's latest record
     problems: tuple[str, ...]
+
+    @property
+    def exported_rows(self) -> int | None:
+        return row_count(self.exported)
+
+    @property
+    def loaded_rows(self) -> int | None:
+        return row_count(self.loaded)
 
     @property
     def export_needed(self) -> bool:
@@ -44,14 +58,16 @@ class TableStatus:
         )
 
 
-def latest_materialization(instance: DagsterInstance, key: AssetKey, run: str):
+def latest_materialization(
+    instance: DagsterInstance, key: AssetKey, run: str
+) -> EventLogRecord | None:
     records = instance.fetch_materializations(
         AssetRecordsFilter(asset_key=key, asset_partitions=[run]), limit=1
     ).records
     return records[0] if records else None
 
 
-def row_count(record) -> int | None:
+def row_count(record: EventLogRecord | None) -> int | None:
     if record is None:
         return None
     value = record.asset_materialization.metadata.get("dagster/row_count")
@@ -122,21 +138,19 @@ def table_statuses(
         for k in keys:
             problems += _problems(states.get(k), k.name, " ")
         statuses.append(
-            TableStatus(table.name, row_count(exported), row_count(loaded), tuple(problems))
+            TableStatus(table.name, export_key, load_key, exported, loaded, states, tuple(problems))
         )
     return statuses
 
 
-def unfinished_assets(
-    statuses: list[TableStatus], translator: ConvergeTranslator, source: SourceConfig
-) -> list[AssetKey]:
+def unfinished_assets(statuses: list[TableStatus]) -> list[AssetKey]:
     """The exports and loads a re-run of only what failed must move."""
     keys = []
     for status in statuses:
         if status.problems:
             if status.export_needed:
-                keys.append(translator.export_key(source.name, status.table))
-            keys.append(translator.load_key(source.name, status.table))
+                keys.append(status.export_key)
+            keys.append(status.load_key)
     return keys
 
 
@@ -152,33 +166,20 @@ def run_check_problems(
 
 
 def current_version(instance: DagsterInstance, key: AssetKey) -> str | None:
+    """The source table's data version at its latest observation."""
     record = instance.get_latest_data_version_record(key, is_source=True)
     if record is None or record.asset_observation is None:
         return None
-    return record.asset_observation.tags.get("dagster/data_version")
+    return record.asset_observation.tags.get(DATA_VERSION_TAG)
 
 
-def exported_version(
-    instance: DagsterInstance, export_key: AssetKey, source_key: AssetKey, run: str
-) -> str | None:
-    """The source's data version that the run's latest export of the table read (None when
-    the source had never been observed: Dagster then records its placeholder, INITIAL)."""
-    record = instance.get_latest_data_version_record(export_key, is_source=False, partition_key=run)
-    if record is None or record.asset_materialization is None:
+def input_version(export: EventLogRecord | None, source_key: AssetKey) -> str | None:
+    """The source's data version that an export read (None when the source had never been
+    observed: Dagster then records its placeholder, INITIAL)."""
+    if export is None:
         return None
-    version = record.asset_materialization.tags.get(INPUT_VERSION_TAG + source_key.to_user_string())
+    version = export.asset_materialization.tags.get(INPUT_VERSION_TAG + source_key.to_user_string())
     return None if version == DEFAULT_DATA_VERSION.value else version
-
-
-def source_versions(
-    instance: DagsterInstance, translator: ConvergeTranslator, source: str, table: str, run: str
-) -> tuple[str | None, str | None]:
-    """(the table's latest observed data version, the one the run's latest export read)."""
-    source_key = translator.source_table_key(source, table)
-    return (
-        current_version(instance, source_key),
-        exported_version(instance, translator.export_key(source, table), source_key, run),
-    )
 
 
 def changed_tables(
@@ -192,7 +193,9 @@ def changed_tables(
     exported or observed in a way that proves them unchanged)."""
     changed = []
     for table in tables:
-        now, then = source_versions(instance, translator, source, table.name, run)
+        source_key = translator.source_table_key(source, table.name)
+        export = latest_materialization(instance, translator.export_key(source, table.name), run)
+        now, then = current_version(instance, source_key), input_version(export, source_key)
         if now is None or then is None or now != then:
             changed.append(table.name)
     return changed

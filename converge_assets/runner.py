@@ -68,7 +68,7 @@ def ensure_partition(instance: DagsterInstance, run_key: str) -> None:
 def failed_selection(instance, source, catalog, translator, run_key) -> list[AssetKey]:
     """The exports and loads that failed or are missing in this run, plus what verifies them."""
     statuses = table_statuses(instance, catalog.tables, translator, source, run_key)
-    keys = unfinished_assets(statuses, translator, source)
+    keys = unfinished_assets(statuses)
     if keys:
         keys.append(translator.manifest_key(source.name))
     return [*keys, translator.migration_run_key(source.name)]
@@ -154,18 +154,12 @@ def print_summary(instance, catalog, translator, source, run_key: str, run_id: s
     statuses = table_statuses(instance, catalog.tables, translator, source, run_key)
     rows = []
     for s in statuses:
-        exported = latest_materialization(
-            instance, translator.export_key(source.name, s.table), run_key
-        )
-        loaded = latest_materialization(
-            instance, translator.load_key(source.name, s.table), run_key
-        )
-        seconds = sum(_meta(r, "seconds") or 0 for r in (exported, loaded))
+        seconds = sum(_meta(r, "seconds") or 0 for r in (s.exported, s.loaded))
         rows.append(
             [
                 s.table,
                 f"{s.loaded_rows:,}" if s.loaded_rows is not None else "-",
-                f"{_meta(exported, 'bytes') or 0:,}",
+                f"{_meta(s.exported, 'bytes') or 0:,}",
                 f"{seconds:.2f}",
                 "ok" if not s.problems else "; ".join(s.problems),
             ]
