@@ -358,31 +358,48 @@ def test_a_whole_partition_run_tagged_only_failed_moves_only_the_failures(make_s
     source.mysql("UPDATE small SET note = 'changed, not re-exported' WHERE id = 1")
 
     first = next(r for r in instance.get_runs() if r.job_name == "migrate_src")
+    only_failed = {"converge/only_failed": "true"}
 
-    again = source.migrate(instance, "r1", tags={"converge/only_failed": "true"})
+    again = source.migrate(instance, "r1", tags=only_failed)
     assert again.success
-    carried = {
-        m.asset_key: m.metadata.get("converge/carried_over_from_run")
-        for e in again.get_asset_materialization_events()
-        for m in [e.step_materialization_data.materialization]
-    }
-    assert {key for key, marker in carried.items() if marker is None} & table_keys(
-        "big", "small"
-    ) == table_keys("big")
-    assert {carried[key].run_id for key in table_keys("small")} == {first.run_id}
+    moved, carried = moved_and_carried(again)
+    assert moved & table_keys("big", "small") == table_keys("big")
+    assert {carried[key] for key in table_keys("small")} == {first.run_id}
     assert source.postgres("SELECT id, body FROM big ORDER BY id") == [(1, "fine"), (2, "fixed")]
     assert source.postgres("SELECT note FROM small WHERE id = 1") == [("one",)]
     verdict = again.asset_materializations_for_node("src__migration_run")
     assert verdict[0].metadata["status"].value == "completed"
 
-    # Once observed, the change counts: a table whose MySQL data version differs from the one
-    # its export read is moved again, never carried over.
+    # A changed catalog entry (the table's code version) counts: moved again, not carried over.
+    source.mysql("ALTER TABLE small MODIFY note mediumtext NULL")
+    source.discover()
+    recoded = source.migrate(instance, "r1", tags=only_failed)
+    assert recoded.success
+    assert moved_and_carried(recoded)[0] & table_keys("big", "small") == table_keys("small")
+    assert source.postgres("SELECT note FROM small WHERE id = 1") == [("changed, not re-exported",)]
+
+    # Once observed, a change in MySQL counts too: a table whose data version differs from the
+    # one its export read is moved again.
+    source.mysql("UPDATE small SET note = 'changed, then observed' WHERE id = 1")
     observe = source.definitions().resolve_job_def("observe_src")
     assert observe.execute_in_process(instance=instance).success
-    third = source.migrate(instance, "r1", tags={"converge/only_failed": "true"})
+    third = source.migrate(instance, "r1", tags=only_failed)
     assert third.success
-    assert materialized(instance, third.run_id) >= table_keys("small")
-    assert source.postgres("SELECT note FROM small WHERE id = 1") == [("changed, not re-exported",)]
+    assert moved_and_carried(third)[0] >= table_keys("small")
+    assert source.postgres("SELECT note FROM small WHERE id = 1") == [("changed, then observed",)]
+
+
+def moved_and_carried(result) -> tuple[set[AssetKey], dict[AssetKey, str]]:
+    """The assets a run moved, and those it carried over with the run that had moved them."""
+    moved, carried = set(), {}
+    for event in result.get_asset_materialization_events():
+        materialization = event.step_materialization_data.materialization
+        marker = materialization.metadata.get("converge/carried_over_from_run")
+        if marker is None:
+            moved.add(materialization.asset_key)
+        else:
+            carried[materialization.asset_key] = marker.run_id
+    return moved, carried
 
 
 def test_dagster_reexecution_from_failure_completes_the_run(make_source, monkeypatch, tmp_path):
