@@ -205,11 +205,22 @@ def launch_migration_run(page, ui, source: str, run: str) -> str:
     try:  # depending on timing the new partition comes back selected, or not
         launch.wait_for(timeout=5_000)
     except Exception:  # noqa: BLE001
-        dialog.get_by_text("Select a partition or create one").click()
-        page.get_by_role("menuitem", name=run).click()
-        page.keyboard.press("Escape")
+        select_partition(page, dialog, run)
     launch.click()
-    page.get_by_role("link", name="View", exact=True).click()  # "Launched run ... View"
+    return open_launched_run(page)
+
+
+def select_partition(page, dialog, run: str) -> None:
+    dialog.get_by_text("Select a partition or create one").click()
+    page.get_by_role("menuitem", name=run).click()
+    page.keyboard.press("Escape")
+
+
+def open_launched_run(page) -> str:
+    """Follow the "Launched run ... View" toast to the run's page; returns its URL."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("link", name="View", exact=True).click()
     expect(page).to_have_url(re.compile(r".*/runs/[0-9a-f-]+$"), timeout=30_000)
     return page.url
 
@@ -255,7 +266,7 @@ def test_the_migration_cockpit(page, ui):
     with mysql_connect(ui["kratos"]) as conn, conn.cursor() as cur:
         cur.execute("SELECT id FROM sessions ORDER BY id LIMIT 1")
         (bad_id,) = cur.fetchone()
-        cur.execute("UPDATE sessions SET active = 2 WHERE id = %s", (bad_id,))
+    set_source_active(ui, bad_id, 2)
     run_url = launch_migration_run(page, ui, "kratos", "ui-rehearsal-2")
     wait_for_run(page, "Failure")
     open_page(page, ui, "/assets/csv/kratos/sessions?view=checks")
@@ -267,8 +278,7 @@ def test_the_migration_cockpit(page, ui):
     screenshot(page, "failed-check.png")
 
     # 5. Fixed in MySQL, then re-executed from asset failure: only sessions moves, and it is green.
-    with mysql_connect(ui["kratos"]) as conn, conn.cursor() as cur:
-        cur.execute("UPDATE sessions SET active = 1 WHERE id = %s", (bad_id,))
+    set_source_active(ui, bad_id, 1)
     page.goto(run_url)
     page.get_by_role("button", name="Re-execute all (*)").wait_for()
     page.locator("button:right-of(:text('Re-execute all (*)'))").first.click()
@@ -282,18 +292,14 @@ def test_the_migration_cockpit(page, ui):
     # 6. The other way back: a run fails again; the partition is materialised again, limited to
     # "failed and missing" and tagged converge/only_failed (Dagster selects partitions, not
     # assets): only sessions moves, the other tables are carried over, and the run is green.
-    with mysql_connect(ui["kratos"]) as conn, conn.cursor() as cur:
-        cur.execute("UPDATE sessions SET active = 2 WHERE id = %s", (bad_id,))
+    set_source_active(ui, bad_id, 2)
     launch_migration_run(page, ui, "kratos", "ui-rehearsal-3")
     wait_for_run(page, "Failure")
-    with mysql_connect(ui["kratos"]) as conn, conn.cursor() as cur:
-        cur.execute("UPDATE sessions SET active = 0 WHERE id = %s", (bad_id,))
+    set_source_active(ui, bad_id, 0)
     open_page(page, ui, "/locations/converge_assets/jobs/migrate_kratos")
     page.get_by_role("button", name="Materialize all").first.click()
     dialog = page.locator("[role=dialog]").first
-    dialog.get_by_text("Select a partition or create one").click()
-    page.get_by_role("menuitem", name="ui-rehearsal-3").click()
-    page.keyboard.press("Escape")
+    select_partition(page, dialog, "ui-rehearsal-3")
     dialog.get_by_text("Backfill only failed and missing partitions within selection").click()
     expect(dialog.get_by_text(re.compile(r"Only 1 failed and missing"))).to_be_visible()
     dialog.get_by_text("Tags", exact=True).click()
@@ -304,13 +310,18 @@ def test_the_migration_cockpit(page, ui):
     expect(dialog.get_by_text("1 tags")).to_be_visible()
     screenshot(page, "only-failed.png")
     dialog.get_by_role("button", name=re.compile(r"^Launch (1 run|backfill)$")).click()
-    page.get_by_role("link", name="View", exact=True).click()
-    expect(page).to_have_url(re.compile(r".*/runs/[0-9a-f-]+$"), timeout=30_000)
+    run_url = open_launched_run(page)
     wait_for_run(page, "Success")
-    moved, carried = table_materializations(ui, page.url.rsplit("/", 1)[1])
+    moved, carried = table_materializations(ui, run_url.rsplit("/", 1)[1])
     assert moved == {("csv", "kratos", "sessions"), ("postgres", "kratos", "sessions")}
     assert len(carried) == 48  # the other 24 tables' CSVs and loads
     assert target_active(ui, bad_id) is False
+
+
+def set_source_active(ui, session_id: str, value: int) -> None:
+    """Kratos' sessions.active in MySQL: 0 and 1 are booleans, 2 is a value PostgreSQL refuses."""
+    with mysql_connect(ui["kratos"]) as conn, conn.cursor() as cur:
+        cur.execute("UPDATE sessions SET active = %s WHERE id = %s", (value, session_id))
 
 
 def target_active(ui, session_id: str) -> bool | None:
