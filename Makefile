@@ -8,7 +8,9 @@ export DAGSTER_POSTGRES_URL ?= postgresql+psycopg2://postgres@127.0.0.1:5432/dag
 
 env:  ## the virtualenv with every dependency (installs uv from PyPI if missing)
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv
-	@$(UV) sync --quiet --frozen
+	@# Bytecode compiled once at install: where PYTHONDONTWRITEBYTECODE is set (as on our CI
+	@# machines), every process would otherwise compile dagster from source (~4.5 s a start).
+	@$(UV) sync --quiet --frozen --compile-bytecode
 
 services:  ## MariaDB and PostgreSQL running locally
 	@bash scripts/services.sh
