@@ -319,14 +319,17 @@ def json_lines_sql(
     database: str,
     table: str,
     key: list[str],
+    row: list[str],
     json_fields: list[str],
     buckets: int | None = None,
     only: list[int] | None = None,
 ) -> str:
-    """One CSV line per row (of the buckets `only`): the key's digest text (never holding a
-    comma or a quote), then the JSON columns' CSV fields, for PostgreSQL to parse as jsonb."""
+    """One CSV line per row (of the buckets `only`): the key's digest text, the 60-bit slice of
+    the MD5 of the row's digests as hex (neither ever holds a comma or a quote), then the JSON
+    columns' CSV fields, for PostgreSQL to parse as jsonb and sum with the row hashes: one
+    MySQL scan gives both sides of the sums (`parity_buckets_sql` is for tables without jsonb)."""
     # CONCAT, not CONCAT_WS: a NULL field must make the line NULL, never shift the columns.
-    fields = ", ',', ".join([_concat(key), *json_fields])
+    fields = ", ',', ".join([_concat(key), f"LEFT(MD5({_concat(row)}), 15)", *json_fields])
     where = ""
     if only:
         where = f" WHERE {_parity_bucket(_concat(key), buckets)} IN ({', '.join(map(str, only))})"

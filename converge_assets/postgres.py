@@ -279,8 +279,11 @@ JSON_STAGE = "converge_parity_json"
 
 
 def create_json_stage(columns: int) -> sql.Composable:
+    """k: the key's digest text; h: MySQL's row hash (hex); j0...: the JSON values."""
     cols = ", ".join(f"j{i} jsonb" for i in range(columns))
-    return sql.SQL(f"CREATE TEMP TABLE {JSON_STAGE} (k text NOT NULL, {cols}) ON COMMIT DROP")
+    return sql.SQL(
+        f"CREATE TEMP TABLE {JSON_STAGE} (k text NOT NULL, h text NOT NULL, {cols}) ON COMMIT DROP"
+    )
 
 
 def copy_into_json_stage() -> sql.Composable:
@@ -293,10 +296,12 @@ def _json_hash(key_sql: str, json_sqls: list[str]) -> str:
 
 
 def json_stage_parity(columns: int, buckets: int) -> sql.Composable:
-    """Per bucket of the staged MySQL JSON values: rows and the sum of their hashes."""
+    """Per bucket of the staged MySQL rows: rows, the sum of MySQL's row hashes (what
+    MySQL's parity_buckets_sql sums) and the sum of the hashes of their JSON values."""
     digest = _json_hash("k", [f"j{i}" for i in range(columns)])
     return sql.SQL(
         f"SELECT {_parity_bucket('k', buckets)}, count(*), "
+        f"sum(('x' || h)::bit(60)::bigint)::text, "
         f"sum(('x' || left({digest}, 15))::bit(60)::bigint)::text FROM {JSON_STAGE} GROUP BY 1"
     )
 
