@@ -11,6 +11,7 @@ env:  ## the virtualenv with every dependency (installs uv from PyPI if missing)
 	@# Bytecode compiled once at install: where PYTHONDONTWRITEBYTECODE is set (as on our CI
 	@# machines), every process would otherwise compile dagster from source (~4.5 s a start).
 	@$(UV) sync --quiet --frozen --compile-bytecode
+	@$(UV) run --frozen python -m compileall -q converge_assets
 
 services:  ## MariaDB and PostgreSQL running locally
 	@bash scripts/services.sh

@@ -1791,6 +1791,12 @@ def create_demo_tables(
     return result
 
 
+def create_postgres_target(postgres_url: str, source: str, database: str) -> None:
+    """Drop and re-create one empty PostgreSQL target of a demo source (the benchmarks load
+    other tools into a copy of the schema)."""
+    _create_postgres(_parse_url(postgres_url, 5432), source, database)
+
+
 def create_demo(
     mysql_url: str = DEFAULT_MYSQL_URL,
     postgres_url: str = DEFAULT_POSTGRES_URL,

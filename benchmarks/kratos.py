@@ -1,0 +1,96 @@
+"""The Kratos shape: converge's full run of a real Ory Kratos schema against pgloader.
+
+    uv run python -m benchmarks.kratos [--rows 32]
+
+Seeds the demo's Kratos v1.3.1 source (`converge_assets/demo`) into `converge_kratos_bench`
+on both servers (scale 32: 44,187 rows in 25 tables, about the 45k rows of the issue's
+measurement), then times `converge run` (export, load and every check, through the Dagster
+instance of DAGSTER_HOME) and pgloader (data only, into a second copy of the same schema).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from converge_assets.demo.seed import EXCLUDED_TABLES, create_demo_tables, create_postgres_target
+
+from . import mysql_server, postgres_server
+from .dataset import postgres_connect
+from .measure import run_measured
+from .peers import pgloader_argv
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATABASE = "converge_kratos_bench"
+PGLOADER_DATABASE = f"{DATABASE}_pgloader"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.kratos", description=__doc__)
+    parser.add_argument("--rows", type=int, default=32, help="the demo seed's scale factor")
+    args = parser.parse_args(argv)
+    mysql, postgres = mysql_server(), postgres_server()
+    mysql_url = f"mysql://{mysql.user}@{mysql.host}:{mysql.port}"
+    postgres_url = f"postgresql://{postgres.user}@{postgres.host}:{postgres.port}"
+    counts = create_demo_tables(
+        mysql_url, postgres_url, databases={"kratos": DATABASE}, rows=args.rows
+    )["kratos"]
+    excluded = EXCLUDED_TABLES["kratos"]
+    moved = {t: n for t, n in counts.items() if t not in excluded}
+    create_postgres_target(postgres_url, "kratos", PGLOADER_DATABASE)
+    work = Path(tempfile.mkdtemp(prefix="converge_kratos-"))
+    config = work / "converge.yaml"
+    config.write_text(
+        f"sources:\n  kratos:\n    mysql_database: {DATABASE}\n"
+        f"    postgres_database: {DATABASE}\n    exclude: [{', '.join(excluded)}]\n"
+    )
+    env = {
+        **os.environ,
+        "CONVERGE_CONFIG": str(config),
+        "CONVERGE_EXPORT_DIR": str(work / "csv"),
+    }
+    print(f"kratos at scale {args.rows}: {len(moved)} tables, {sum(moved.values()):,} rows")
+    for label, command in (
+        ("discover", ["discover", "--source", "kratos"]),
+        ("run", ["run", "--source", "kratos", "--run", "kratos-1"]),
+    ):
+        m = run_measured(
+            ["uv", "run", "converge", *command], log_dir=work, label=label, env=env, cwd=REPO_ROOT
+        )
+        if m.returncode != 0:
+            print(m.tail(20))
+            return 1
+    print(f"converge run (every check): {m.seconds:.1f} s, peak RSS {m.peak_rss / 2**20:.0f} MiB")
+    if not shutil.which("pgloader"):
+        print("pgloader: not installed (apt-get install pgloader)")
+        return 0
+    command = work / "kratos.load"
+    command.write_text(
+        f"LOAD DATABASE FROM mysql://{mysql.user}@{mysql.host}:{mysql.port}/{DATABASE}\n"
+        f"  INTO postgresql://{postgres.user}@{postgres.host}:{postgres.port}/{PGLOADER_DATABASE}\n"
+        "WITH data only, truncate, disable triggers, reset sequences\n"
+        "CAST type char when (= precision 36) to uuid drop typemod,\n"
+        "     type tinyint when (= precision 1) to boolean drop typemod using tinyint-to-boolean,\n"
+        "     type json to jsonb drop typemod\n"
+        f"EXCLUDING TABLE NAMES MATCHING {', '.join(repr(t) for t in excluded)}\n"
+        f"ALTER SCHEMA '{DATABASE}' RENAME TO 'public';\n"
+    )
+    p = run_measured(pgloader_argv(command, work / "pgloader"), log_dir=work, label="pgloader")
+    with postgres_connect(postgres, PGLOADER_DATABASE) as conn:
+        loaded = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in moved}
+    wrong = {t: (n, moved[t]) for t, n in loaded.items() if n != moved[t]}
+    status = "" if p.returncode == 0 else f" (exit {p.returncode}: {p.tail(3)})"
+    if wrong:
+        status += f"; row counts differ from MySQL: {wrong}"
+    print(f"pgloader (data only): {p.seconds:.1f} s{status}")
+    print(f"converge/pgloader {m.seconds / p.seconds:.2f}x (target: 2x at most)")
+    print(f"logs in {work}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
