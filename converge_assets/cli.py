@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 import sys
 from datetime import UTC, datetime
@@ -185,5 +186,16 @@ def main(argv: list[str] | None = None) -> int:
         raise
 
 
+def entry() -> None:
+    """The `converge` command. Once `main` has returned, every file is closed and every run
+    and event is stored; tearing down the interpreter's modules (dagster, SQLAlchemy,
+    pydantic) would only add 0.7 s to every call, so the process ends without it."""
+    code = main()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
