@@ -3,7 +3,7 @@
     uv run python -m benchmarks.kratos [--rows 32]
 
 Seeds the demo's Kratos v1.3.1 source (`converge_assets/demo`) into `converge_kratos_bench`
-on both servers (scale 32: 44,187 rows in 25 tables, about the 45k rows of the issue's
+on both servers (scale 32: 44,175 rows in 25 tables, about the 45k rows of the issue's
 measurement), then times `converge run` (export, load and every check, through the Dagster
 instance of DAGSTER_HOME) and pgloader (data only, into a second copy of the same schema).
 """
@@ -17,12 +17,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+from psycopg import sql
+
 from converge_assets.demo.seed import EXCLUDED_TABLES, create_demo_tables, create_postgres_target
 
 from . import mysql_server, postgres_server
 from .dataset import postgres_connect
 from .measure import run_measured
-from .peers import pgloader_argv
+from .peers import measure_pgloader, pgloader_command
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "converge_kratos_bench"
@@ -68,20 +70,20 @@ def main(argv: list[str] | None = None) -> int:
     if not shutil.which("pgloader"):
         print("pgloader: not installed (apt-get install pgloader)")
         return 0
-    command = work / "kratos.load"
-    command.write_text(
-        f"LOAD DATABASE FROM mysql://{mysql.user}@{mysql.host}:{mysql.port}/{DATABASE}\n"
-        f"  INTO postgresql://{postgres.user}@{postgres.host}:{postgres.port}/{PGLOADER_DATABASE}\n"
-        "WITH data only, truncate, disable triggers, reset sequences\n"
-        "CAST type char when (= precision 36) to uuid drop typemod,\n"
-        "     type tinyint when (= precision 1) to boolean drop typemod using tinyint-to-boolean,\n"
-        "     type json to jsonb drop typemod\n"
-        f"EXCLUDING TABLE NAMES MATCHING {', '.join(repr(t) for t in excluded)}\n"
-        f"ALTER SCHEMA '{DATABASE}' RENAME TO 'public';\n"
+    p = measure_pgloader(
+        pgloader_command(
+            mysql, postgres, PGLOADER_DATABASE, source_database=DATABASE, exclude=excluded
+        ),
+        work / "pgloader",
+        work,
     )
-    p = run_measured(pgloader_argv(command, work / "pgloader"), log_dir=work, label="pgloader")
     with postgres_connect(postgres, PGLOADER_DATABASE) as conn:
-        loaded = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in moved}
+        loaded = {
+            t: conn.execute(
+                sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t))
+            ).fetchone()[0]
+            for t in moved
+        }
     wrong = {t: (n, moved[t]) for t, n in loaded.items() if n != moved[t]}
     status = "" if p.returncode == 0 else f" (exit {p.returncode}: {p.tail(3)})"
     if wrong:

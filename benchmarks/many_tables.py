@@ -19,7 +19,7 @@ from pathlib import Path
 from . import mysql_server, postgres_server
 from .dataset import mysql_connect, postgres_connect
 from .measure import run_measured
-from .peers import pgloader_argv
+from .peers import measure_pgloader, pgloader_command
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "converge_many"
@@ -82,18 +82,13 @@ def main(argv: list[str] | None = None) -> int:
         f"({m.seconds / args.tables * 1000:.0f} ms a table), peak RSS {m.peak_rss / 2**20:.0f} MiB"
     )
     if shutil.which("pgloader"):
-        command = work / "many.load"
-        mysql, postgres = mysql_server(), postgres_server()
-        command.write_text(
-            f"LOAD DATABASE FROM mysql://{mysql.user}@{mysql.host}:{mysql.port}/{DATABASE}\n"
-            f"  INTO postgresql://{postgres.user}@{postgres.host}:{postgres.port}/{DATABASE}_pgloader\n"
-            "WITH data only, truncate, disable triggers, reset sequences\n"
-            "CAST type char when (= precision 36) to uuid drop typemod,\n"
-            "     type tinyint when (= precision 1) to boolean drop typemod using tinyint-to-boolean,\n"
-            "     type json to jsonb drop typemod\n"
-            f"ALTER SCHEMA '{DATABASE}' RENAME TO 'public';\n"
+        p = measure_pgloader(
+            pgloader_command(
+                mysql_server(), postgres_server(), f"{DATABASE}_pgloader", source_database=DATABASE
+            ),
+            work / "pgloader",
+            work,
         )
-        p = run_measured(pgloader_argv(command, work / "pgloader"), log_dir=work, label="pgloader")
         status = "" if p.returncode == 0 else f" (exit {p.returncode}: {p.tail(3)})"
         print(
             f"pgloader: {p.seconds:.1f} s{status}; converge/pgloader {m.seconds / p.seconds:.2f}x"

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -32,6 +33,7 @@ from urllib.parse import quote
 
 from . import Server, client_env, mysql_server, postgres_server
 from .dataset import MYSQL_DATABASE, mysql_connect, postgres_connect
+from .measure import Measurement, run_measured
 
 # ---- pgloader -----------------------------------------------------------------------------------
 
@@ -55,11 +57,21 @@ def _url(scheme: str, server: Server, database: str) -> str:
     return f"{scheme}://{auth}@{server.host}:{server.port}/{database}"
 
 
-def pgloader_command(mysql: Server, postgres: Server, target_database: str) -> str:
-    """A pgloader command file. It holds passwords (if any): write it 0600, never print it."""
+def pgloader_command(
+    mysql: Server,
+    postgres: Server,
+    target_database: str,
+    source_database: str = MYSQL_DATABASE,
+    exclude: tuple[str, ...] = (),
+) -> str:
+    """A pgloader command file: data only, into the schema already there. It holds passwords
+    (if any): write it with `run_pgloader`, never print it."""
     s = PGLOADER_SETTINGS
+    excluding = ""
+    if exclude:
+        excluding = f"EXCLUDING TABLE NAMES MATCHING {', '.join(repr(t) for t in exclude)}\n\n"
     return f"""LOAD DATABASE
-  FROM {_url("mysql", mysql, MYSQL_DATABASE)}
+  FROM {_url("mysql", mysql, source_database)}
   INTO {_url("postgresql", postgres, target_database)}
 
 WITH data only, truncate, disable triggers, reset sequences,
@@ -74,9 +86,22 @@ CAST type char when (= precision 36) to uuid drop typemod,
      type datetime to timestamp drop default drop not null using zero-dates-to-null,
      type json to jsonb drop typemod
 
-ALTER SCHEMA '{MYSQL_DATABASE}' RENAME TO 'public'
+{excluding}ALTER SCHEMA '{source_database}' RENAME TO 'public'
 ;
 """
+
+
+def measure_pgloader(command: str, root: Path, log_dir: Path) -> Measurement:
+    """Run pgloader on `command` (written owner-only, removed afterwards), measured."""
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / "converge.load"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # may hold passwords
+    with os.fdopen(fd, "w") as f:
+        f.write(command)
+    try:
+        return run_measured(pgloader_argv(path, root), log_dir=log_dir, label="pgloader")
+    finally:
+        path.unlink()
 
 
 def pgloader_argv(command_file: Path, root_dir: Path) -> list[str]:

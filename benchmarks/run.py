@@ -25,7 +25,7 @@ from pathlib import Path
 from . import client_env, mysql_server, postgres_server, redact
 from . import dataset as ds
 from .measure import Measurement, run_measured
-from .peers import PGLOADER_SETTINGS, pgloader_argv, pgloader_command
+from .peers import PGLOADER_SETTINGS, measure_pgloader, pgloader_command
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
@@ -119,16 +119,11 @@ def run_converge(work: Path, label: str) -> Outcome:
 def run_pgloader(work: Path, database: str) -> Outcome:
     if not shutil.which("pgloader"):
         return Outcome("pgloader", False, note="pgloader is not installed")
-    root = work / "pgloader"
-    root.mkdir(parents=True, exist_ok=True)
-    command = root / "bench.load"
-    fd = os.open(command, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # may hold passwords
-    with os.fdopen(fd, "w") as f:
-        f.write(pgloader_command(mysql_server(), postgres_server(), database))
-    try:
-        m = run_measured(pgloader_argv(command, root), log_dir=work / "logs", label="pgloader")
-    finally:
-        command.unlink()
+    m = measure_pgloader(
+        pgloader_command(mysql_server(), postgres_server(), database),
+        work / "pgloader",
+        work / "logs",
+    )
     details = dict(PGLOADER_SETTINGS)
     if m.returncode != 0:
         return Outcome("pgloader", False, m, details=details, note=redact(m.tail(8)))
