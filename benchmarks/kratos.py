@@ -11,7 +11,6 @@ instance of DAGSTER_HOME) and pgloader (data only, into a second copy of the sam
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
@@ -23,10 +22,9 @@ from converge_assets.demo.seed import EXCLUDED_TABLES, create_demo_tables, creat
 
 from . import mysql_server, postgres_server
 from .dataset import postgres_connect
-from .measure import run_measured
+from .measure import measure_converge
 from .peers import measure_pgloader, pgloader_command
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "converge_kratos_bench"
 PGLOADER_DATABASE = f"{DATABASE}_pgloader"
 
@@ -50,22 +48,13 @@ def main(argv: list[str] | None = None) -> int:
         f"sources:\n  kratos:\n    mysql_database: {DATABASE}\n"
         f"    postgres_database: {DATABASE}\n    exclude: [{', '.join(excluded)}]\n"
     )
-    env = {
-        **os.environ,
-        "CONVERGE_CONFIG": str(config),
-        "CONVERGE_EXPORT_DIR": str(work / "csv"),
-    }
     print(f"kratos at scale {args.rows}: {len(moved)} tables, {sum(moved.values()):,} rows")
-    for label, command in (
-        ("discover", ["discover", "--source", "kratos"]),
-        ("run", ["run", "--source", "kratos", "--run", "kratos-1"]),
-    ):
-        m = run_measured(
-            ["uv", "run", "converge", *command], log_dir=work, label=label, env=env, cwd=REPO_ROOT
-        )
-        if m.returncode != 0:
-            print(m.tail(20))
-            return 1
+    discover, m = measure_converge(
+        "kratos", "kratos-1", config=config, export_dir=work / "csv", log_dir=work
+    )
+    if m is None or m.returncode != 0:
+        print((m or discover).tail(20))
+        return 1
     print(f"converge run (every check): {m.seconds:.1f} s, peak RSS {m.peak_rss / 2**20:.0f} MiB")
     if not shutil.which("pgloader"):
         print("pgloader: not installed (apt-get install pgloader)")

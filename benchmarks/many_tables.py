@@ -10,7 +10,6 @@ Dagster instance of DAGSTER_HOME) and pgloader (data only, into the same empty s
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
@@ -18,10 +17,9 @@ from pathlib import Path
 
 from . import mysql_server, postgres_server
 from .dataset import mysql_connect, postgres_connect
-from .measure import run_measured
+from .measure import measure_converge
 from .peers import measure_pgloader, pgloader_command
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "converge_many"
 
 MYSQL_TABLE = """CREATE TABLE `t{i:03}` (
@@ -66,17 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     config.write_text(
         f"sources:\n  many:\n    mysql_database: {DATABASE}\n    postgres_database: {DATABASE}\n"
     )
-    env = {**os.environ, "CONVERGE_CONFIG": str(config), "CONVERGE_EXPORT_DIR": str(work / "csv")}
-    for label, command in (
-        ("discover", ["discover", "--source", "many"]),
-        ("run", ["run", "--source", "many", "--run", "many-1"]),
-    ):
-        m = run_measured(
-            ["uv", "run", "converge", *command], log_dir=work, label=label, env=env, cwd=REPO_ROOT
-        )
-        if m.returncode != 0:
-            print(m.tail(20))
-            return 1
+    discover, m = measure_converge(
+        "many", "many-1", config=config, export_dir=work / "csv", log_dir=work
+    )
+    if m is None or m.returncode != 0:
+        print((m or discover).tail(20))
+        return 1
     print(
         f"converge run: {args.tables} tables x {args.rows} rows, every check: {m.seconds:.1f} s "
         f"({m.seconds / args.tables * 1000:.0f} ms a table), peak RSS {m.peak_rss / 2**20:.0f} MiB"

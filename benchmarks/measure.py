@@ -178,3 +178,34 @@ def run_measured(
         stderr=err,
         leftovers=leftovers,
     )
+
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def measure_converge(
+    source: str,
+    run_key: str,
+    *,
+    config: Path,
+    export_dir: Path,
+    log_dir: Path,
+    label_prefix: str = "",
+) -> tuple[Measurement, Measurement | None]:
+    """`converge discover` then `converge run` of one source, each in a process of its own
+    with `config` and `export_dir`, measured. The run is None when discover failed."""
+    env = {**os.environ, "CONVERGE_CONFIG": str(config), "CONVERGE_EXPORT_DIR": str(export_dir)}
+
+    def converge(label: str, *args: str) -> Measurement:
+        return run_measured(
+            ["uv", "run", "converge", *args],
+            log_dir=log_dir,
+            label=label_prefix + label,
+            env=env,
+            cwd=REPO_ROOT,
+        )
+
+    discover = converge("discover", "discover", "--source", source)
+    if discover.returncode != 0:
+        return discover, None
+    return discover, converge("run", "run", "--source", source, "--run", run_key)

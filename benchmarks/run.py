@@ -24,11 +24,10 @@ from pathlib import Path
 
 from . import client_env, mysql_server, postgres_server, redact
 from . import dataset as ds
-from .measure import Measurement, run_measured
+from .measure import REPO_ROOT, Measurement, measure_converge, run_measured
 from .peers import PGLOADER_SETTINGS, measure_pgloader, pgloader_command
 
 BENCH_DIR = Path(__file__).resolve().parent
-REPO_ROOT = BENCH_DIR.parent
 CONVERGE_CONFIG = BENCH_DIR / "converge.yaml"
 SYSTEMS = ("converge", "pgloader", "raw", "raw-pipe")
 TARGETS = {
@@ -93,20 +92,16 @@ def prepare_target(system: str, tables: list[ds.Table]) -> str:
 
 
 def run_converge(work: Path, label: str) -> Outcome:
-    env = dict(os.environ)
-    env["CONVERGE_CONFIG"] = str(CONVERGE_CONFIG)
-    env["CONVERGE_EXPORT_DIR"] = str(work / "converge_csv")
-    logs = work / "logs"
-    discover = run_measured(
-        ["uv", "run", "converge", "discover", "--source", "bench"],
-        log_dir=logs, label="converge-discover", env=env, cwd=REPO_ROOT,
-    )  # fmt: skip
-    if discover.returncode != 0:
+    discover, m = measure_converge(
+        "bench",
+        label,
+        config=CONVERGE_CONFIG,
+        export_dir=work / "converge_csv",
+        log_dir=work / "logs",
+        label_prefix="converge-",
+    )
+    if m is None:
         return Outcome("converge", False, note=f"discover failed:\n{redact(discover.tail(6))}")
-    m = run_measured(
-        ["uv", "run", "converge", "run", "--source", "bench", "--run", label],
-        log_dir=logs, label="converge-run", env=env, cwd=REPO_ROOT,
-    )  # fmt: skip
     details = {"discover_seconds": round(discover.seconds, 2)}
     csv_dir = work / "converge_csv"
     if csv_dir.exists():
