@@ -8,6 +8,10 @@ a Dagster upgrade.
   each call, and the step machinery calls it once per step output for every result the step
   yields: quadratic in the number of tables of a step (500 tables: 253 s, 80% of it here). Its
   value never changes after the definition is built, so it is computed once.
+- `StepExecutionContext.get_output_asset_keys` walks every output of the step (six per
+  table) to build the step's asset key set, and the step machinery calls it for every asset
+  output it handles: quadratic again, 5% of a 100-table run's samples. The step's
+  outputs and selection are fixed when the step starts, so it is computed once per step.
 - `PostgresEventLogStorage.has_table` asks PostgreSQL's catalog, on a connection of its own, at
   every asset event it stores (whether the tags and check tables exist): 4% of a run's samples.
   A table that exists keeps existing (migrations add tables, nothing drops them), so a yes is
@@ -15,6 +19,24 @@ a Dagster upgrade.
 - `DagsterInstance.has_dynamic_partition` is one query per step output and per input version
   lookup, always for the run's own partition: 3% of a run's samples. A yes is remembered for a
   few seconds (deleting the partition on this instance forgets it at once).
+- `SqlEventLogStorage.has_asset_key_col` reflects the `asset_keys` table's columns (a catalog
+  query) at every asset record read: 4.6% of a run's samples. Migrations add columns, nothing
+  drops them, so a yes is remembered; a no is asked again.
+- An `AssetCheckResult` asks the event log for its asset partition's latest materialization,
+  to point the evaluation at it: a query per check, 9% of a run's samples. The table step
+  yields each table's checks after that table's materialization, which this process has just
+  stored: the storage remembers the id of the latest materialization it stored per asset
+  partition, and a check of the same run uses it. (Another run's materialization in between
+  is excluded by the table step's pool; a check of any other run still asks.)
+- `PostgresEventLogStorage.store_event` sends a NOTIFY after every event, "preserved to support
+  version skew": nothing in this Dagster version LISTENs (the UI and daemon poll), and it is a
+  round trip and a commit of its own per event, 7% of a run's samples. Our copy of
+  `store_event` leaves it out; only for the pinned dagster-postgres it was read from.
+- Creating a run stores a planned event per asset and per check (600 for 100 tables), and
+  dagster-postgres writes a batch of them one event at a time: 3 statements and 2 commits
+  each, 10% of a run's samples. Planned events (the CLI asks for batches, see
+  runner.open_instance) are now stored in one transaction: one insert of every event, then
+  the asset index rows and the planned check executions, Dagster's own statements.
 """
 
 from __future__ import annotations
@@ -23,14 +45,41 @@ import functools
 import time
 from functools import cached_property
 
-from dagster import AssetsDefinition, DagsterInstance
+from dagster import AssetCheckResult, AssetsDefinition, DagsterEventType, DagsterInstance
+from dagster._core.definitions.asset_checks.asset_check_evaluation import (
+    AssetCheckEvaluationTargetMaterializationData,
+)
+from dagster._core.events import ASSET_CHECK_EVENTS, ASSET_EVENTS
+from dagster._core.execution.context.system import StepExecutionContext
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+from dagster._core.storage.event_log.schema import (
+    AssetCheckExecutionsTable,
+    SqlEventLogStorageTable,
+)
+from dagster._core.storage.event_log.sql_event_log import SqlEventLogStorage
+from dagster._serdes import serialize_value
 from dagster_postgres.event_log.event_log import PostgresEventLogStorage
+from dagster_postgres.version import __version__ as DAGSTER_POSTGRES_VERSION
 
 PARTITION_MEMORY_SECONDS = 10.0
+STORE_EVENT_READ_FROM = "0.29.27"  # the dagster-postgres whose store_event we copied
 
 
 def _asset_and_check_keys(self: AssetsDefinition) -> frozenset:
     return frozenset(self.keys).union(self.check_keys)
+
+
+def _output_asset_keys_once(get_output_asset_keys):
+    @functools.wraps(get_output_asset_keys)
+    def wrapper(self: StepExecutionContext):
+        keys = self.__dict__.get("_converge_output_asset_keys")
+        if keys is None:
+            keys = self.__dict__["_converge_output_asset_keys"] = frozenset(
+                get_output_asset_keys(self)
+            )
+        return keys
+
+    return wrapper
 
 
 def _remember_existing_tables(has_table):
@@ -45,6 +94,120 @@ def _remember_existing_tables(has_table):
         return exists
 
     return wrapper
+
+
+def _remember_existing_columns(has_asset_key_col):
+    @functools.wraps(has_asset_key_col)
+    def wrapper(self, column_name: str) -> bool:
+        known = self.__dict__.setdefault("_converge_existing_columns", set())
+        if column_name in known:
+            return True
+        exists = has_asset_key_col(self, column_name)
+        if exists:
+            known.add(column_name)
+        return exists
+
+    return wrapper
+
+
+def _remember_materializations(store_asset_event):
+    @functools.wraps(store_asset_event)
+    def wrapper(self, conn, event, event_id: int) -> None:
+        store_asset_event(self, conn, event, event_id)
+        dagster_event = event.dagster_event
+        if (
+            dagster_event is not None
+            and dagster_event.event_type == DagsterEventType.ASSET_MATERIALIZATION
+            and dagster_event.partition is not None
+        ):
+            stored = self.__dict__.setdefault("_converge_materializations", {})
+            stored[(dagster_event.asset_key, dagster_event.partition)] = (
+                AssetCheckEvaluationTargetMaterializationData(
+                    storage_id=event_id, run_id=event.run_id, timestamp=event.timestamp
+                )
+            )
+
+    return wrapper
+
+
+def _target_from_this_run(get_target):
+    @functools.wraps(get_target)
+    def wrapper(self, step_context, asset_key, partition_key: str):
+        stored = step_context.instance.event_log_storage.__dict__.get(
+            "_converge_materializations", {}
+        )
+        target = stored.get((asset_key, partition_key))
+        if target is not None and target.run_id == step_context.run_id:
+            return target
+        return get_target(self, step_context, asset_key, partition_key)
+
+    return wrapper
+
+
+def _store_event_without_notify(self: PostgresEventLogStorage, event) -> None:
+    """dagster-postgres 0.29.27's `store_event`, without its NOTIFY."""
+    insert = self.prepare_insert_event(event)
+    with self._connect() as conn:
+        result = conn.execute(insert.returning(SqlEventLogStorageTable.c.id))
+        event_id = int(result.scalar_one())
+    if (
+        event.is_dagster_event
+        and event.dagster_event_type in ASSET_EVENTS
+        and event.dagster_event.asset_key
+    ):
+        with self.index_transaction() as conn:
+            self._store_asset_event_tags(conn, [event], [event_id])
+            self._store_asset_event(conn, event, event_id)
+    if event.is_dagster_event and event.dagster_event_type in ASSET_CHECK_EVENTS:
+        self.store_asset_check_event(event, event_id)
+
+
+PLANNED_EVENTS = {
+    DagsterEventType.ASSET_MATERIALIZATION_PLANNED,
+    DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED,
+}
+
+
+def _store_planned_events_at_once(store_event_batch):
+    @functools.wraps(store_event_batch)
+    def wrapper(self: PostgresEventLogStorage, events) -> None:
+        if not events or any(e.dagster_event_type not in PLANNED_EVENTS for e in events):
+            return store_event_batch(self, events)
+        with self.index_transaction() as conn:
+            insert = self.prepare_insert_event_batch(events)
+            event_ids = list(conn.execute(insert.returning(SqlEventLogStorageTable.c.id)).scalars())
+            for event, event_id in zip(events, event_ids, strict=True):
+                if event.dagster_event_type == DagsterEventType.ASSET_MATERIALIZATION_PLANNED:
+                    self._store_asset_event_tags(conn, [event], [event_id])
+                    self._store_asset_event(conn, event, event_id)
+                else:
+                    conn.execute(_planned_check_execution(self, event, event_id))
+
+    return wrapper
+
+
+def _planned_check_execution(self: PostgresEventLogStorage, event, event_id: int):
+    """The insert of SqlEventLogStorage._store_asset_check_evaluation_planned, on the batch's
+    connection."""
+    planned = event.dagster_event.event_specific_data
+    partitions = (
+        planned.partitions_subset.get_partition_keys() if planned.partitions_subset else [None]
+    )
+    return AssetCheckExecutionsTable.insert().values(
+        [
+            dict(
+                asset_key=planned.asset_key.to_string(),
+                check_name=planned.check_name,
+                partition=partition,
+                run_id=event.run_id,
+                execution_status=AssetCheckExecutionRecordStatus.PLANNED.value,
+                evaluation_event=serialize_value(event),
+                evaluation_event_timestamp=self._event_insert_timestamp(event),
+                evaluation_event_storage_id=event_id,
+            )
+            for partition in partitions
+        ]
+    )
 
 
 def _remember_partitions(has_dynamic_partition):
@@ -80,7 +243,24 @@ def apply() -> None:
     cached = cached_property(_asset_and_check_keys)
     cached.__set_name__(AssetsDefinition, "asset_and_check_keys")
     AssetsDefinition.asset_and_check_keys = cached
+    StepExecutionContext.get_output_asset_keys = _output_asset_keys_once(
+        StepExecutionContext.get_output_asset_keys
+    )
     PostgresEventLogStorage.has_table = _remember_existing_tables(PostgresEventLogStorage.has_table)
+    if DAGSTER_POSTGRES_VERSION == STORE_EVENT_READ_FROM:
+        PostgresEventLogStorage.store_event = _store_event_without_notify
+        PostgresEventLogStorage.store_event_batch = _store_planned_events_at_once(
+            PostgresEventLogStorage.store_event_batch
+        )
+    SqlEventLogStorage.has_asset_key_col = _remember_existing_columns(
+        SqlEventLogStorage.has_asset_key_col
+    )
+    PostgresEventLogStorage._store_asset_event = _remember_materializations(
+        PostgresEventLogStorage._store_asset_event
+    )
+    AssetCheckResult._get_partitioned_target_materialization_data = _target_from_this_run(
+        AssetCheckResult._get_partitioned_target_materialization_data
+    )
     DagsterInstance.has_dynamic_partition = _remember_partitions(
         DagsterInstance.has_dynamic_partition
     )

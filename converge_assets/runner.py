@@ -36,7 +36,9 @@ WARNINGS_ONLY = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 def open_instance() -> DagsterInstance:
     """The instance of DAGSTER_HOME, holding its storage connections open: dagster-postgres
     otherwise opens a new PostgreSQL connection for every event it stores (measured: the
-    largest cost of a run of small tables)."""
+    largest cost of a run of small tables). Events Dagster can batch (a run's planned events)
+    are stored in batches (see dagster_patches)."""
+    os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", "10000")
     instance = DagsterInstance.get()
     instance.optimize_for_webserver(statement_timeout=0, pool_recycle=3600, max_overflow=10)
     return instance

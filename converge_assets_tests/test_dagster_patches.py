@@ -2,12 +2,114 @@
 
 from __future__ import annotations
 
-from dagster import DagsterInstance
+import pytest
+from dagster import (
+    AssetCheckKey,
+    AssetCheckResult,
+    AssetCheckSpec,
+    AssetKey,
+    AssetSpec,
+    DagsterEventType,
+    DagsterInstance,
+    DynamicPartitionsDefinition,
+    MaterializeResult,
+    materialize,
+    multi_asset,
+)
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 from psycopg import sql
 
 from converge_assets import dagster_patches
 from converge_assets.cli import ensure_postgres_database
 from converge_assets_tests.conftest import postgres_connect
+
+
+@pytest.fixture
+def postgres_instance(dagster_home, monkeypatch):
+    """The project's instance configuration on a PostgreSQL database of its own, with the
+    batches the CLI asks for."""
+    home, url = dagster_home
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.setenv("DAGSTER_POSTGRES_URL", url)
+    monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", "10000")
+    ensure_postgres_database(url)
+    dagster_patches.apply()
+    with DagsterInstance.get() as instance:
+        yield instance
+
+
+RUNS = DynamicPartitionsDefinition(name="patch_runs")
+TABLES = ("a", "b", "c")
+
+
+def tables_asset(fail: str | None = None):
+    """Three assets with a check each, yielded as the table step yields them."""
+    specs = [AssetSpec(AssetKey(["t", name]), partitions_def=RUNS) for name in TABLES]
+    checks = [
+        AssetCheckSpec("rows", asset=s.key, partitions_def=RUNS, blocking=True) for s in specs
+    ]
+
+    @multi_asset(specs=specs, check_specs=checks, partitions_def=RUNS, can_subset=True)
+    def tables(context):
+        for key in sorted(context.selected_asset_keys):
+            yield MaterializeResult(asset_key=key, metadata={"rows": 1})
+            yield AssetCheckResult(asset_key=key, check_name="rows", passed=key.path[1] != fail)
+
+    return tables
+
+
+def test_planned_events_stored_at_once_are_those_dagster_stores(postgres_instance):
+    instance = postgres_instance
+    instance.add_dynamic_partitions(RUNS.name, ["r1"])
+    result = materialize(
+        [tables_asset(fail="b")], instance=instance, partition_key="r1", raise_on_error=False
+    )
+    planned = instance.get_records_for_run(
+        result.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION_PLANNED
+    ).records
+    assert {r.event_log_entry.dagster_event.asset_key for r in planned} == {
+        AssetKey(["t", n]) for n in TABLES
+    }
+    for name in TABLES:
+        key = AssetCheckKey(AssetKey(["t", name]), "rows")
+        (execution,) = instance.event_log_storage.get_asset_check_execution_history(key, limit=5)
+        assert execution.run_id == result.run_id
+        assert execution.partition == "r1"
+        # The planned row was stored, then updated by the evaluation (none left PLANNED).
+        assert execution.status == (
+            AssetCheckExecutionRecordStatus.FAILED
+            if name == "b"
+            else AssetCheckExecutionRecordStatus.SUCCEEDED
+        )
+    # The asset index knows the run that planned each asset.
+    records = instance.get_asset_records([AssetKey(["t", n]) for n in TABLES])
+    assert {r.asset_entry.last_run_id for r in records} == {result.run_id}
+
+
+def test_a_check_points_at_the_materialization_it_follows(postgres_instance):
+    instance = postgres_instance
+    instance.add_dynamic_partitions(RUNS.name, ["r1", "r2"])
+    first = materialize([tables_asset()], instance=instance, partition_key="r1")
+    second = materialize([tables_asset()], instance=instance, partition_key="r2")
+    for run, partition in ((first, "r1"), (second, "r2")):
+        for name in TABLES:
+            key = AssetKey(["t", name])
+            (materialization,) = instance.fetch_materializations(
+                _filter(key, partition), limit=1
+            ).records
+            (evaluation,) = [e for e in run.get_asset_check_evaluations() if e.asset_key == key]
+            target = evaluation.target_materialization_data
+            assert (target.storage_id, target.run_id) == (
+                materialization.storage_id,
+                run.run_id,
+            )
+            assert target.timestamp == materialization.timestamp
+
+
+def _filter(key: AssetKey, partition: str):
+    from dagster import AssetRecordsFilter
+
+    return AssetRecordsFilter(asset_key=key, asset_partitions=[partition])
 
 
 def test_a_missing_instance_table_is_asked_again_and_an_existing_one_remembered(
