@@ -28,6 +28,8 @@ a Dagster upgrade.
   stored: the storage remembers the id of the latest materialization it stored per asset
   partition, and a check of the same run uses it. (Another run's materialization in between
   is excluded by the table step's pool; a check of any other run still asks.)
+  The same record is what Dagster fetches again (two queries, 9% of the samples) as the
+  provenance of a table's load: its export, materialised earlier in the same step.
 - `PostgresEventLogStorage.store_event` sends a NOTIFY after every event, "preserved to support
   version skew": nothing in this Dagster version LISTENs (the UI and daemon poll), and it is a
   round trip and a commit of its own per event, 7% of a run's samples. Our copy of
@@ -49,7 +51,12 @@ from dagster import AssetCheckResult, AssetsDefinition, DagsterEventType, Dagste
 from dagster._core.definitions.asset_checks.asset_check_evaluation import (
     AssetCheckEvaluationTargetMaterializationData,
 )
+from dagster._core.definitions.data_version import extract_data_version_from_entry
 from dagster._core.events import ASSET_CHECK_EVENTS, ASSET_EVENTS
+from dagster._core.execution.context.data_version_cache import (
+    DataVersionCache,
+    InputAssetVersionInfo,
+)
 from dagster._core.execution.context.system import StepExecutionContext
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 from dagster._core.storage.event_log.schema import (
@@ -111,6 +118,9 @@ def _remember_existing_columns(has_asset_key_col):
 
 
 def _remember_materializations(store_asset_event):
+    """The storage remembers, per asset, the latest partitioned materialisation it stored, as
+    the version record Dagster's DataVersionCache builds from the asset's record."""
+
     @functools.wraps(store_asset_event)
     def wrapper(self, conn, event, event_id: int) -> None:
         store_asset_event(self, conn, event, event_id)
@@ -121,25 +131,61 @@ def _remember_materializations(store_asset_event):
             and dagster_event.partition is not None
         ):
             stored = self.__dict__.setdefault("_converge_materializations", {})
-            stored[(dagster_event.asset_key, dagster_event.partition)] = (
-                AssetCheckEvaluationTargetMaterializationData(
-                    storage_id=event_id, run_id=event.run_id, timestamp=event.timestamp
-                )
+            stored[dagster_event.asset_key] = (
+                dagster_event.partition,
+                InputAssetVersionInfo(
+                    storage_id=event_id,
+                    event_type=DagsterEventType.ASSET_MATERIALIZATION,
+                    data_version=extract_data_version_from_entry(event),
+                    run_id=event.run_id,
+                    timestamp=event.timestamp,
+                ),
             )
 
     return wrapper
 
 
+def _stored_by_this_step(step_context, asset_key) -> InputAssetVersionInfo | None:
+    """The latest materialisation of `asset_key`, if this run stored it, for the step's own
+    partition, in this process."""
+    if not step_context.has_partition_key:
+        return None
+    stored = step_context.instance.event_log_storage.__dict__.get("_converge_materializations")
+    partition, info = (stored or {}).get(asset_key, (None, None))
+    if info is None or partition != step_context.partition_key:
+        return None
+    return info if info.run_id == step_context.run_id else None
+
+
 def _target_from_this_run(get_target):
     @functools.wraps(get_target)
     def wrapper(self, step_context, asset_key, partition_key: str):
-        stored = step_context.instance.event_log_storage.__dict__.get(
-            "_converge_materializations", {}
-        )
-        target = stored.get((asset_key, partition_key))
-        if target is not None and target.run_id == step_context.run_id:
-            return target
+        info = _stored_by_this_step(step_context, asset_key)
+        if info is not None and partition_key == step_context.partition_key:
+            return AssetCheckEvaluationTargetMaterializationData(
+                storage_id=info.storage_id, run_id=info.run_id, timestamp=info.timestamp
+            )
         return get_target(self, step_context, asset_key, partition_key)
+
+    return wrapper
+
+
+def _input_version_from_this_step(maybe_fetch):
+    """An asset materialised earlier in the same step (a table's export, read by its load) is
+    an internal dependency: Dagster's version record of it is its latest materialisation and
+    that event's data version, which this process has just stored."""
+
+    @functools.wraps(maybe_fetch)
+    def wrapper(self: DataVersionCache, key):
+        context = self._context
+        if (
+            key not in self.input_asset_version_info
+            and context.job_def.asset_layer.get_node_input_name(context.node_handle, key) is None
+        ):
+            info = _stored_by_this_step(context, key)
+            if info is not None:
+                self.input_asset_version_info[key] = info
+        return maybe_fetch(self, key)
 
     return wrapper
 
@@ -260,6 +306,9 @@ def apply() -> None:
     )
     AssetCheckResult._get_partitioned_target_materialization_data = _target_from_this_run(
         AssetCheckResult._get_partitioned_target_materialization_data
+    )
+    DataVersionCache.maybe_fetch_and_get_input_asset_version_info = _input_version_from_this_step(
+        DataVersionCache.maybe_fetch_and_get_input_asset_version_info
     )
     DagsterInstance.has_dynamic_partition = _remember_partitions(
         DagsterInstance.has_dynamic_partition

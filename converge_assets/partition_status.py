@@ -67,6 +67,23 @@ def latest_materialization(
     return records[0] if records else None
 
 
+def latest_materializations(
+    instance: DagsterInstance, keys: Sequence[AssetKey], run: str
+) -> dict[AssetKey, EventLogRecord | None]:
+    """`latest_materialization` of many keys: one query for every key whose latest
+    materialisation of any partition is of this one (the usual case, the run just moved it),
+    one query for each other key."""
+    latest: dict[AssetKey, EventLogRecord | None] = {}
+    for record in instance.get_asset_records(list(keys)):
+        event = record.asset_entry.last_materialization_record
+        if event is not None and event.partition_key == run:
+            latest[record.asset_entry.asset_key] = event
+    for key in keys:
+        if key not in latest:
+            latest[key] = latest_materialization(instance, key, run)
+    return latest
+
+
 def row_count(record: EventLogRecord | None) -> int | None:
     if record is None:
         return None
@@ -118,12 +135,28 @@ def table_statuses(
     excluding_run_id: str | None = None,
 ) -> list[TableStatus]:
     """Each table's state in a run partition, across every Dagster run of that partition."""
+    keys_by_table = {
+        table.name: (
+            translator.export_key(source.name, table.name),
+            translator.load_key(source.name, table.name),
+        )
+        for table in tables
+    }
+    materialized = latest_materializations(
+        instance, [key for pair in keys_by_table.values() for key in pair], run
+    )
+    check_keys = {
+        table: [AssetCheckKey(export_key, name) for name in checks.EXPORT_CHECKS]
+        + [AssetCheckKey(load_key, name) for name in checks.LOAD_CHECKS]
+        for table, (export_key, load_key) in keys_by_table.items()
+    }
+    states = check_states(
+        instance, [k for keys in check_keys.values() for k in keys], run, excluding_run_id
+    )
     statuses = []
     for table in tables:
-        export_key = translator.export_key(source.name, table.name)
-        load_key = translator.load_key(source.name, table.name)
-        exported = latest_materialization(instance, export_key, run)
-        loaded = latest_materialization(instance, load_key, run)
+        export_key, load_key = keys_by_table[table.name]
+        exported, loaded = materialized[export_key], materialized[load_key]
         problems = []
         if exported is None:
             problems.append("not exported")
@@ -131,14 +164,14 @@ def table_statuses(
             problems.append("not loaded")
         elif exported is not None and loaded.timestamp < exported.timestamp:
             problems.append("loaded before its latest export")
-        keys = [AssetCheckKey(export_key, name) for name in checks.EXPORT_CHECKS] + [
-            AssetCheckKey(load_key, name) for name in checks.LOAD_CHECKS
-        ]
-        states = check_states(instance, keys, run, excluding_run_id)
+        keys = check_keys[table.name]
         for k in keys:
             problems += _problems(states.get(k), k.name, " ")
+        table_states = {k: states[k] for k in keys if k in states}
         statuses.append(
-            TableStatus(table.name, export_key, load_key, exported, loaded, states, tuple(problems))
+            TableStatus(
+                table.name, export_key, load_key, exported, loaded, table_states, tuple(problems)
+            )
         )
     return statuses
 

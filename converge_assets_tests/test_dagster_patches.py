@@ -11,6 +11,7 @@ from dagster import (
     AssetSpec,
     DagsterEventType,
     DagsterInstance,
+    DataVersion,
     DynamicPartitionsDefinition,
     MaterializeResult,
     materialize,
@@ -104,6 +105,32 @@ def test_a_check_points_at_the_materialization_it_follows(postgres_instance):
                 run.run_id,
             )
             assert target.timestamp == materialization.timestamp
+
+
+def test_a_load_records_the_export_it_read_as_its_provenance(postgres_instance):
+    """A load's provenance is its export, materialised earlier in the same step."""
+    instance = postgres_instance
+    instance.add_dynamic_partitions(RUNS.name, ["r1", "r2"])
+    export, load = AssetKey(["csv", "t"]), AssetKey(["postgres", "t"])
+
+    @multi_asset(
+        specs=[
+            AssetSpec(export, partitions_def=RUNS),
+            AssetSpec(load, deps=[export], partitions_def=RUNS),
+        ],
+        partitions_def=RUNS,
+    )
+    def table(context):
+        yield MaterializeResult(asset_key=export, data_version=DataVersion(context.partition_key))
+        yield MaterializeResult(asset_key=load)
+
+    for partition in ("r1", "r2"):
+        materialize([table], instance=instance, partition_key=partition)
+        (exported,) = instance.fetch_materializations(_filter(export, partition), limit=1).records
+        (loaded,) = instance.fetch_materializations(_filter(load, partition), limit=1).records
+        tags = loaded.asset_materialization.tags
+        assert tags["dagster/input_data_version/csv/t"] == partition
+        assert tags["dagster/input_event_pointer/csv/t"] == str(exported.storage_id)
 
 
 def _filter(key: AssetKey, partition: str):
