@@ -10,6 +10,7 @@ import os
 import socket
 import sys
 
+import sqlalchemy.exc
 from dagster import AssetKey, DagsterInstance, DagsterRunStatus, RunsFilter
 from dagster._core.utils import make_new_run_id
 
@@ -60,6 +61,24 @@ def fail_dead_runs(instance: DagsterInstance, job_name: str) -> list[str]:
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
         dead.append(run.run_id)
     return dead
+
+
+def ensure_pools(instance: DagsterInstance, job) -> None:
+    """Create the pools of the job's table steps (at the default limit) before the run claims
+    them. Dagster creates a pool at its first claim, and of two runs that claim a new pool at
+    once one fails: dagster-postgres retries its insert inside the aborted transaction."""
+    storage = instance.event_log_storage
+
+    def existing() -> set[str]:
+        return {pool.name for pool in storage.get_pool_limits()}
+
+    pools = {node.pool for node in job.graph.node_defs if getattr(node, "pool", None)}
+    for pool in sorted(pools - existing()):
+        try:
+            storage.initialize_concurrency_limit_to_default(pool)
+        except sqlalchemy.exc.DBAPIError:
+            if pool not in existing():  # not another run's creation of the same pool
+                raise
 
 
 def ensure_partition(instance: DagsterInstance, run_key: str) -> None:
@@ -125,6 +144,7 @@ def run_source(
             + (f": {', '.join(changed)}" if changed else "")
         )
     job = defs.resolve_job_def(migrate_job_name(source.name))
+    ensure_pools(instance, job)
     for dead in fail_dead_runs(instance, job.name):
         print(f"{source.name}: run {dead} had lost its process: marked failed")
     run_id = make_new_run_id()

@@ -14,6 +14,7 @@ from dagster import (
     DataVersion,
     DynamicPartitionsDefinition,
     MaterializeResult,
+    define_asset_job,
     materialize,
     multi_asset,
 )
@@ -50,7 +51,9 @@ def tables_asset(fail: str | None = None):
         AssetCheckSpec("rows", asset=s.key, partitions_def=RUNS, blocking=True) for s in specs
     ]
 
-    @multi_asset(specs=specs, check_specs=checks, partitions_def=RUNS, can_subset=True)
+    @multi_asset(
+        specs=specs, check_specs=checks, partitions_def=RUNS, can_subset=True, pool="patch_pool"
+    )
     def tables(context):
         for key in sorted(context.selected_asset_keys):
             yield MaterializeResult(asset_key=key, metadata={"rows": 1})
@@ -169,3 +172,28 @@ def test_a_deleted_partition_is_gone_at_once(instance):
     assert instance.has_dynamic_partition("migration_run", "r2")  # a "no" was not remembered
     instance.delete_dynamic_partition("migration_run", "r1")
     assert not instance.has_dynamic_partition("migration_run", "r1")
+
+
+def test_a_runs_pools_exist_before_it_claims_them(postgres_instance):
+    """Dagster creates a pool at its first claim; a second creation of the same pool (what the
+    slower of two runs starting at once does) fails in dagster-postgres. ensure_pools creates
+    them before the run, and leaves existing ones alone."""
+    from sqlalchemy.exc import DBAPIError
+
+    from converge_assets.runner import ensure_pools
+
+    instance = postgres_instance
+    job = define_asset_job("tables_job").resolve(asset_graph=_graph(tables_asset()))
+    storage = instance.event_log_storage
+    assert storage.get_pool_limits() == []
+    ensure_pools(instance, job)
+    assert [(p.name, p.limit) for p in storage.get_pool_limits()] == [("patch_pool", 1)]
+    ensure_pools(instance, job)  # nothing to create
+    with pytest.raises(DBAPIError):
+        storage.initialize_concurrency_limit_to_default("patch_pool")
+
+
+def _graph(*assets):
+    from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
+
+    return AssetGraph.from_assets(assets)
