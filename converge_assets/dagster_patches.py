@@ -25,8 +25,8 @@ a Dagster upgrade.
 - An `AssetCheckResult` asks the event log for its asset partition's latest materialization,
   to point the evaluation at it: a query per check, 9% of a run's samples. The table step
   yields each table's checks after that table's materialization, which this process has just
-  stored: the storage remembers the id of the latest materialization it stored per asset
-  partition, and a check of the same run uses it. (Another run's materialization in between
+  stored: the storage remembers the latest materialization it stored of each asset, and a
+  check of the same run and partition uses it. (Another run's materialization in between
   is excluded by the table step's pool; a check of any other run still asks.)
   The same record is what Dagster fetches again (two queries, 9% of the samples) as the
   provenance of a table's load: its export, materialised earlier in the same step.
