@@ -222,38 +222,47 @@ def _store_planned_events_at_once(store_event_batch):
         with self.index_transaction() as conn:
             insert = self.prepare_insert_event_batch(events)
             event_ids = list(conn.execute(insert.returning(SqlEventLogStorageTable.c.id)).scalars())
-            for event, event_id in zip(events, event_ids, strict=True):
-                if event.dagster_event_type == DagsterEventType.ASSET_MATERIALIZATION_PLANNED:
-                    self._store_asset_event_tags(conn, [event], [event_id])
-                    self._store_asset_event(conn, event, event_id)
-                else:
-                    conn.execute(_planned_check_execution(self, event, event_id))
+            stored = list(zip(events, event_ids, strict=True))
+            assets = [
+                (e, i)
+                for e, i in stored
+                if e.dagster_event_type == DagsterEventType.ASSET_MATERIALIZATION_PLANNED
+            ]
+            if assets:
+                self._store_asset_event_tags(conn, [e for e, _ in assets], [i for _, i in assets])
+            for event, event_id in assets:
+                self._store_asset_event(conn, event, event_id)
+            checks = [
+                row
+                for e, i in stored
+                if e.dagster_event_type == DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED
+                for row in _planned_check_executions(self, e, i)
+            ]
+            if checks:
+                conn.execute(AssetCheckExecutionsTable.insert().values(checks))
 
     return wrapper
 
 
-def _planned_check_execution(self: PostgresEventLogStorage, event, event_id: int):
-    """The insert of SqlEventLogStorage._store_asset_check_evaluation_planned, on the batch's
-    connection."""
+def _planned_check_executions(self: PostgresEventLogStorage, event, event_id: int) -> list[dict]:
+    """The rows SqlEventLogStorage._store_asset_check_evaluation_planned inserts."""
     planned = event.dagster_event.event_specific_data
     partitions = (
         planned.partitions_subset.get_partition_keys() if planned.partitions_subset else [None]
     )
-    return AssetCheckExecutionsTable.insert().values(
-        [
-            dict(
-                asset_key=planned.asset_key.to_string(),
-                check_name=planned.check_name,
-                partition=partition,
-                run_id=event.run_id,
-                execution_status=AssetCheckExecutionRecordStatus.PLANNED.value,
-                evaluation_event=serialize_value(event),
-                evaluation_event_timestamp=self._event_insert_timestamp(event),
-                evaluation_event_storage_id=event_id,
-            )
-            for partition in partitions
-        ]
-    )
+    return [
+        dict(
+            asset_key=planned.asset_key.to_string(),
+            check_name=planned.check_name,
+            partition=partition,
+            run_id=event.run_id,
+            execution_status=AssetCheckExecutionRecordStatus.PLANNED.value,
+            evaluation_event=serialize_value(event),
+            evaluation_event_timestamp=self._event_insert_timestamp(event),
+            evaluation_event_storage_id=event_id,
+        )
+        for partition in partitions
+    ]
 
 
 def _remember_partitions(has_dynamic_partition):
@@ -279,6 +288,29 @@ def _forget_partition(delete_dynamic_partition):
             (partitions_def_name, partition_key), None
         )
         return delete_dynamic_partition(self, partitions_def_name, partition_key)
+
+    return wrapper
+
+
+def hold_storage_connections(instance: DagsterInstance) -> None:
+    """Hold the instance's PostgreSQL connections open, as the webserver does: dagster-postgres
+    otherwise opens a new connection for every event it stores (measured: the largest cost of
+    a run of small tables). Once per instance: the CLI's, and each step process's own (an
+    instance from a ref, see apply)."""
+    if instance.__dict__.get("_converge_holds_connections") or not isinstance(
+        instance.event_log_storage, PostgresEventLogStorage
+    ):
+        return
+    instance.optimize_for_webserver(statement_timeout=0, pool_recycle=3600, max_overflow=10)
+    instance.__dict__["_converge_holds_connections"] = True
+
+
+def _holding_connections(from_ref):
+    @functools.wraps(from_ref)
+    def wrapper(*args, **kwargs) -> DagsterInstance:
+        instance = from_ref(*args, **kwargs)
+        hold_storage_connections(instance)
+        return instance
 
     return wrapper
 
@@ -310,6 +342,8 @@ def apply() -> None:
     DataVersionCache.maybe_fetch_and_get_input_asset_version_info = _input_version_from_this_step(
         DataVersionCache.maybe_fetch_and_get_input_asset_version_info
     )
+    # Every process that runs steps (a run worker, a step process) builds its instance so.
+    DagsterInstance.from_ref = staticmethod(_holding_connections(DagsterInstance.from_ref))
     DagsterInstance.has_dynamic_partition = _remember_partitions(
         DagsterInstance.has_dynamic_partition
     )

@@ -10,6 +10,7 @@ from dagster import (
     DefaultSensorStatus,
     Definitions,
     EnvVar,
+    JobDefinition,
     PreviewWarning,
     RunFailureSensorContext,
     RunRequest,
@@ -140,3 +141,8 @@ def build_definitions(
 
 
 defs = build_definitions(load_config())
+
+
+def migrate_job(source: str) -> JobDefinition:
+    """A source's migration job, as each step process of a multi-process run rebuilds it."""
+    return defs.resolve_job_def(migrate_job_name(source))

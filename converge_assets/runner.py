@@ -6,14 +6,25 @@ exactly as if they had been launched there.
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.forkserver
 import os
 import socket
 import sys
 
 import sqlalchemy.exc
-from dagster import AssetKey, DagsterInstance, DagsterRunStatus, RunsFilter
+from dagster import (
+    AssetKey,
+    DagsterInstance,
+    DagsterRunStatus,
+    RunsFilter,
+    build_reconstructable_job,
+)
+from dagster._core.execution.api import execute_run
+from dagster._core.storage.tags import PARTITION_NAME_TAG
 from dagster._core.utils import make_new_run_id
 
+from . import dagster_patches
 from .assets import MIGRATION_RUN, ConvergeTranslator
 from .catalog import catalog_path, load_catalog
 from .config import ConfigError, ConvergeConfig
@@ -35,13 +46,12 @@ WARNINGS_ONLY = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
 def open_instance() -> DagsterInstance:
-    """The instance of DAGSTER_HOME, holding its storage connections open: dagster-postgres
-    otherwise opens a new PostgreSQL connection for every event it stores (measured: the
-    largest cost of a run of small tables). Events Dagster can batch (a run's planned events)
-    are stored in batches (see dagster_patches)."""
+    """The instance of DAGSTER_HOME, holding its storage connections open. Events Dagster can
+    batch (a run's planned events) are stored in batches (see dagster_patches); the setting
+    reaches the run's step processes too."""
     os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", "10000")
     instance = DagsterInstance.get()
-    instance.optimize_for_webserver(statement_timeout=0, pool_recycle=3600, max_overflow=10)
+    dagster_patches.hold_storage_connections(instance)
     return instance
 
 
@@ -63,6 +73,10 @@ def fail_dead_runs(instance: DagsterInstance, job_name: str) -> list[str]:
     return dead
 
 
+def table_step_pools(job) -> set[str]:
+    return {node.pool for node in job.graph.node_defs if getattr(node, "pool", None)}
+
+
 def ensure_pools(instance: DagsterInstance, job) -> None:
     """Create the pools of the job's table steps (at the default limit) before the run claims
     them. Dagster creates a pool at its first claim, and of two runs that claim a new pool at
@@ -72,8 +86,7 @@ def ensure_pools(instance: DagsterInstance, job) -> None:
     def existing() -> set[str]:
         return {pool.name for pool in storage.get_pool_limits()}
 
-    pools = {node.pool for node in job.graph.node_defs if getattr(node, "pool", None)}
-    for pool in sorted(pools - existing()):
+    for pool in sorted(table_step_pools(job) - existing()):
         try:
             storage.initialize_concurrency_limit_to_default(pool)
         except sqlalchemy.exc.DBAPIError:
@@ -120,6 +133,10 @@ def run_source(
         )
     translator = ConvergeTranslator()
     defs = build_definitions(config, translator)
+    job = defs.resolve_job_def(migrate_job_name(source.name))
+    in_processes = len(table_step_pools(job)) > 1
+    if in_processes:
+        start_step_process_server()  # it imports the code while the tables are observed
     instance = open_instance()
     ensure_partition(instance, run_key)
     if (observe or changed_only) and not observe_source(defs, instance, source.name):
@@ -143,23 +160,26 @@ def run_source(
             f"{source.name} run {run_key}: {len(changed)} of {len(catalog.tables)} table(s) changed"
             + (f": {', '.join(changed)}" if changed else "")
         )
-    job = defs.resolve_job_def(migrate_job_name(source.name))
     ensure_pools(instance, job)
     for dead in fail_dead_runs(instance, job.name):
         print(f"{source.name}: run {dead} had lost its process: marked failed")
     run_id = make_new_run_id()
+    tags = {CLI_TAG: "run", HOST_TAG: socket.gethostname(), PID_TAG: str(os.getpid())}
     with ProgressDisplay(instance, run_id, source.name, [t.name for t in catalog.tables]):
-        result = job.execute_in_process(
-            instance=instance,
-            partition_key=run_key,
-            asset_selection=selection,
-            run_id=run_id,
-            tags={CLI_TAG: "run", HOST_TAG: socket.gethostname(), PID_TAG: str(os.getpid())},
-            run_config=WARNINGS_ONLY,  # the display shows progress
-            raise_on_error=False,
-        )
+        if in_processes:
+            success = run_in_processes(instance, source.name, run_key, selection, run_id, tags)
+        else:
+            success = job.execute_in_process(
+                instance=instance,
+                partition_key=run_key,
+                asset_selection=selection,
+                run_id=run_id,
+                tags=tags,
+                run_config=WARNINGS_ONLY,  # the display shows progress
+                raise_on_error=False,
+            ).success
     verdict_key = translator.migration_run_key(source.name)
-    if not result.success:
+    if not success:
         # The failed step skipped the verdict; record it (`failed`, with the reasons) anyway.
         defs.resolve_job_def("record_migration_verdict").execute_in_process(
             instance=instance,
@@ -169,7 +189,56 @@ def run_source(
             run_config=QUIET,
             raise_on_error=False,
         )
-    return print_summary(instance, catalog, translator, source, run_key, result.run_id)
+    return print_summary(instance, catalog, translator, source, run_key, run_id)
+
+
+# Dagster's multiprocess executor preloads its own module first; starting the server with the
+# same list early makes the executor find it running.
+STEP_PROCESS_MODULE = "converge_assets.step_processes"
+STEP_PROCESS_PRELOAD = ["dagster._core.executor.multiprocess", STEP_PROCESS_MODULE]
+
+
+def start_step_process_server() -> None:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(STEP_PROCESS_PRELOAD)
+    multiprocessing.forkserver.ensure_running()
+
+
+def run_in_processes(
+    instance: DagsterInstance,
+    source: str,
+    run_key: str,
+    selection: list[AssetKey] | None,
+    run_id: str,
+    tags: dict[str, str],
+) -> bool:
+    """A source of several table steps: each step in a process of its own, as many at once as
+    the machine has cores. One process records events at a time, so the run's main thread is
+    the limit of a run of many small tables; several steps record theirs side by side. The
+    processes fork from one that has imported the code location once."""
+    job = build_reconstructable_job(
+        "converge_assets.definitions", "migrate_job", reconstructable_args=(source,)
+    )
+    run_config = {
+        **WARNINGS_ONLY,
+        "execution": {
+            "config": {
+                "multiprocess": {
+                    "max_concurrent": os.cpu_count() or 1,
+                    "start_method": {"forkserver": {"preload_modules": [STEP_PROCESS_MODULE]}},
+                }
+            }
+        },
+    }
+    run = instance.create_run_for_job(
+        job_def=job.get_definition(),
+        run_id=run_id,
+        run_config=run_config,
+        tags={**tags, PARTITION_NAME_TAG: run_key},
+        asset_selection=frozenset(selection) if selection else None,
+        job_code_origin=job.get_python_origin(),
+    )
+    return execute_run(job, run, instance).success
 
 
 def print_summary(instance, catalog, translator, source, run_key: str, run_id: str) -> int:

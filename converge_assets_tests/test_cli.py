@@ -6,7 +6,8 @@ import json
 import os
 from pathlib import Path
 
-from dagster import DagsterInstance, DagsterRunStatus
+import yaml
+from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
 from converge_assets_tests.conftest import converge
 
@@ -57,6 +58,50 @@ def test_discover_then_run_end_to_end(make_source, dagster_home, monkeypatch):
         assert any(r.tags.get("dagster/partition") == "staging-rehearsal-2" for r in runs)
         assert all(r.status == DagsterRunStatus.SUCCESS for r in runs)
         assert instance.has_dynamic_partition("migration_run", "staging-rehearsal-2")
+
+
+def test_a_source_of_several_table_steps_runs_them_in_processes_of_their_own(
+    make_source, dagster_home, monkeypatch
+):
+    """Above MAX_TABLES_PER_STEP tables (here: one table a step) `converge run` runs each table
+    step in a process of its own; the run, its checks and its verdict are the same."""
+    source = make_source(
+        MYSQL_DDL.replace("`query-result-cache` (`id` int", "`audit` (`id` int").replace(
+            "INTO `query-result-cache`", "INTO `audit`"
+        ),
+        POSTGRES_DDL + "CREATE TABLE audit (id integer PRIMARY KEY);",
+    )
+    raw = yaml.safe_load(source.config.path.read_text())
+    raw["tables_per_step"] = 1
+    source.config.path.write_text(yaml.safe_dump(raw))
+    home, dagster_url = dagster_home
+    env = {
+        **os.environ,
+        "CONVERGE_CONFIG": str(source.config.path),
+        "DAGSTER_HOME": str(home),
+        "DAGSTER_POSTGRES_URL": dagster_url,
+    }
+    out = converge("run", "--source", "src", "--run", "r1", env=env)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "2/2 tables ok" in out.stdout and "migration completed" in out.stdout
+    assert source.postgres("SELECT count(*) FROM account") == [(2,)]
+    assert source.postgres("SELECT id FROM audit") == [(1,)]
+
+    monkeypatch.setenv("DAGSTER_POSTGRES_URL", dagster_url)
+    with DagsterInstance.from_config(str(home)) as instance:
+        (run,) = instance.get_runs(filters=RunsFilter(job_name="migrate_src"))
+        assert run.status == DagsterRunStatus.SUCCESS
+        starts = instance.get_records_for_run(
+            run.run_id, of_type=DagsterEventType.STEP_START
+        ).records
+        pids = {r.event_log_entry.step_key: r.event_log_entry.dagster_event.pid for r in starts}
+        assert {"src_tables_0", "src_tables_1"} <= set(pids)
+        assert pids["src_tables_0"] != pids["src_tables_1"]
+        checks = instance.get_records_for_run(
+            run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION
+        ).records
+        evaluations = [r.event_log_entry.dagster_event.event_specific_data for r in checks]
+        assert len(evaluations) >= 8 and all(e.passed for e in evaluations)
 
 
 def test_unknown_source_is_a_clear_error(tmp_path):
