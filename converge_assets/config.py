@@ -109,8 +109,9 @@ def _set_variable(*names: str | None) -> str | None:
 class ConvergeConfig:
     path: Path
     sources: dict[str, SourceConfig]
-    # How many tables share one Dagster step. None: all of a source in one step (one machine);
-    # 1: a step per table (a cluster executor such as k8s_job_executor).
+    # How many tables share one Dagster step. None: up to 250 (assets.MAX_TABLES_PER_STEP) in
+    # one step, more split evenly (one machine); 1: a step per table (a cluster executor such
+    # as k8s_job_executor).
     tables_per_step: int | None = None
     # Tables migrated at the same time inside one step.
     parallel_tables: int = 4
