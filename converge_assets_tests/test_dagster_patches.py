@@ -136,6 +136,40 @@ def test_a_load_records_the_export_it_read_as_its_provenance(postgres_instance):
         assert tags["dagster/input_event_pointer/csv/t"] == str(exported.storage_id)
 
 
+def test_a_manifest_records_the_partition_versions_of_what_it_read(postgres_instance):
+    """An asset reading partitioned assets of another step records, per input, Dagster's hash
+    of the input partition's data version."""
+    import hashlib
+
+    from dagster import asset
+
+    instance = postgres_instance
+    instance.add_dynamic_partitions(RUNS.name, ["r1", "r2"])
+    keys = [AssetKey(["csv", name]) for name in TABLES]
+
+    @multi_asset(specs=[AssetSpec(k, partitions_def=RUNS) for k in keys], partitions_def=RUNS)
+    def exports(context):
+        for k in keys:
+            yield MaterializeResult(
+                asset_key=k, data_version=DataVersion(f"{k.path[1]}-{context.partition_key}")
+            )
+
+    @asset(deps=keys, partitions_def=RUNS)
+    def manifest() -> None:
+        pass
+
+    for partition in ("r1", "r2"):
+        materialize([exports, manifest], instance=instance, partition_key=partition)
+        (record,) = instance.fetch_materializations(
+            _filter(AssetKey("manifest"), partition), limit=1
+        ).records
+        tags = record.asset_materialization.tags
+        for k in keys:
+            version = f"{k.path[1]}-{partition}"
+            expected = hashlib.sha256(version.encode()).hexdigest()
+            assert tags[f"dagster/input_data_version/{k.to_user_string()}"] == expected
+
+
 def _filter(key: AssetKey, partition: str):
     from dagster import AssetRecordsFilter
 
