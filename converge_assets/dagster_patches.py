@@ -100,30 +100,20 @@ def _output_asset_keys_once(get_output_asset_keys):
     return wrapper
 
 
-def _remember_existing_tables(has_table):
-    @functools.wraps(has_table)
-    def wrapper(self, table_name: str) -> bool:
-        known = self.__dict__.setdefault("_converge_existing_tables", set())
-        if table_name in known:
+def _remember_a_yes(exists):
+    """`exists(self, name)` asked once per name once it said yes: the instance's tables and
+    columns are added by migrations, never dropped."""
+    memory = f"_converge_existing_{exists.__name__}"
+
+    @functools.wraps(exists)
+    def wrapper(self, name: str) -> bool:
+        known = self.__dict__.setdefault(memory, set())
+        if name in known:
             return True
-        exists = has_table(self, table_name)
-        if exists:
-            known.add(table_name)
-        return exists
-
-    return wrapper
-
-
-def _remember_existing_columns(has_asset_key_col):
-    @functools.wraps(has_asset_key_col)
-    def wrapper(self, column_name: str) -> bool:
-        known = self.__dict__.setdefault("_converge_existing_columns", set())
-        if column_name in known:
+        if exists(self, name):
+            known.add(name)
             return True
-        exists = has_asset_key_col(self, column_name)
-        if exists:
-            known.add(column_name)
-        return exists
+        return False
 
     return wrapper
 
@@ -359,15 +349,13 @@ def apply() -> None:
     StepExecutionContext.get_output_asset_keys = _output_asset_keys_once(
         StepExecutionContext.get_output_asset_keys
     )
-    PostgresEventLogStorage.has_table = _remember_existing_tables(PostgresEventLogStorage.has_table)
+    PostgresEventLogStorage.has_table = _remember_a_yes(PostgresEventLogStorage.has_table)
     if DAGSTER_POSTGRES_VERSION == STORE_EVENT_READ_FROM:
         PostgresEventLogStorage.store_event = _store_event_without_notify
         PostgresEventLogStorage.store_event_batch = _store_planned_events_at_once(
             PostgresEventLogStorage.store_event_batch
         )
-    SqlEventLogStorage.has_asset_key_col = _remember_existing_columns(
-        SqlEventLogStorage.has_asset_key_col
-    )
+    SqlEventLogStorage.has_asset_key_col = _remember_a_yes(SqlEventLogStorage.has_asset_key_col)
     PostgresEventLogStorage._store_asset_event = _remember_materializations(
         PostgresEventLogStorage._store_asset_event
     )
