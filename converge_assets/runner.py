@@ -11,6 +11,7 @@ import multiprocessing.forkserver
 import os
 import socket
 import sys
+import time
 
 import sqlalchemy.exc
 from dagster import (
@@ -42,6 +43,7 @@ from .progress import ProgressDisplay
 # instance, where the UI shows them.
 HOST_TAG, PID_TAG = "converge/host", "converge/pid"  # where a CLI run's process lives
 QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+DUPLICATE_OBJECT = "42710"  # PostgreSQL's SQLSTATE for "type ... already exists"
 WARNINGS_ONLY = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
@@ -50,9 +52,23 @@ def open_instance() -> DagsterInstance:
     batch (a run's planned events) are stored in batches (see dagster_patches); the setting
     reaches the run's step processes too."""
     os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", "10000")
-    instance = DagsterInstance.get()
+    instance = instance_of_dagster_home()
     dagster_patches.hold_storage_connections(instance)
     return instance
+
+
+def instance_of_dagster_home(attempts: int = 5) -> DagsterInstance:
+    """Two `converge` processes starting at once on a fresh storage database both create
+    Dagster's tables. dagster-postgres retries a table that already exists, but not its row type
+    (DuplicateObject), which the loser of that race can meet: retry that too."""
+    for attempt in range(1, attempts):
+        try:
+            return DagsterInstance.get()
+        except sqlalchemy.exc.ProgrammingError as error:
+            if getattr(error.orig, "pgcode", None) != DUPLICATE_OBJECT:
+                raise
+            time.sleep(0.2 * attempt)
+    return DagsterInstance.get()
 
 
 def fail_dead_runs(instance: DagsterInstance, job_name: str) -> list[str]:

@@ -30,6 +30,7 @@ from dagster._core.definitions.reconstruct import ReconstructableRepository
 
 from converge_assets.config import load_config
 from converge_assets.runner import run_source
+from converge_assets_tests.conftest import postgres_connect
 
 ROOT = Path(__file__).resolve().parent.parent
 BIG_ROWS = 600_000
@@ -471,3 +472,33 @@ def test_two_runs_of_one_source_never_move_its_tables_at_the_same_time(make_sour
     (_, first_end), (second_start, _) = sorted(windows)
     assert first_end <= second_start, f"table steps overlapped: {windows}"
     assert source.postgres("SELECT count(*) FROM big") == [(200_000,)]
+
+
+def test_converge_processes_starting_at_once_on_a_fresh_instance_all_open_it(tmp_path):
+    """The first `converge` on a fresh storage database creates Dagster's tables; of several
+    started at once, none may fail on that race (dagster-postgres retries only part of it).
+    The race is won or lost by timing, so several rounds, each on a database of its own."""
+    shutil.copy(ROOT / "dagster.yaml", tmp_path / "dagster.yaml")
+    opens = "from converge_assets.runner import open_instance; open_instance()"
+    for round_ in range(4):
+        database = f"converge_test_dagster_race_{os.getpid()}_{round_}"
+        with postgres_connect() as conn:
+            conn.execute(f'CREATE DATABASE "{database}"')
+        env = {
+            **os.environ,
+            "DAGSTER_HOME": str(tmp_path),
+            "DAGSTER_POSTGRES_URL": f"postgresql+psycopg2://postgres@127.0.0.1:5432/{database}",
+        }
+        try:
+            processes = [
+                subprocess.Popen(
+                    [sys.executable, "-c", opens], env=env, stderr=subprocess.PIPE, text=True
+                )
+                for _ in range(3)
+            ]
+            for process in processes:
+                _, err = process.communicate(timeout=120)
+                assert process.returncode == 0, err
+        finally:
+            with postgres_connect() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
