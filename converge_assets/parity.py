@@ -12,9 +12,10 @@ database, and costs the run no time of its own. It is kept beside the CSV
 side (`content_parity`); only buckets that differ are opened row by row to name their keys.
 
 jsonb reorders keys and normalises numbers and escapes in a way no MariaDB function repeats, so
-jsonb columns are compared as PostgreSQL parses them: MySQL's JSON texts stream (as their CSV
-fields, never as Python values), each row's hash beside them, into a jsonb table of a PostgreSQL
-transaction of their own, and the same bucket sums are taken of it and of the loaded table.
+jsonb columns are compared as PostgreSQL parses them: MySQL's JSON texts stream (as CSV fields
+quoted with 0x01, never as Python values), each row's hash beside them, into a jsonb table of a
+PostgreSQL transaction of their own, and the same bucket sums are taken of it and of the loaded
+table (with PostgreSQL's own hash of the key and the jsonb texts: both sides are PostgreSQL's).
 """
 
 from __future__ import annotations
@@ -116,10 +117,18 @@ def _jsonb(plan: TablePlan) -> list[ColumnPlan]:
     return [c for c in plan.columns if c.mysql_digest_sql is None]
 
 
+def _stage_fields(plan: TablePlan) -> list[str]:
+    return [c.stage_field_sql for c in _jsonb(plan)]
+
+
+# The jsonb sums' hash: a fingerprint taken with another never compares.
+JSON_HASH = "hashtextextended"
+
+
 def plan_digest(table: Table, plan: TablePlan) -> str:
     """What a fingerprint's sums depend on: the key and every digest expression."""
     parts = [*_digests(table, plan, True).key, "|", *_digests(table, plan, True).row, "|"]
-    parts += [c.field_sql for c in _jsonb(plan)]
+    parts += [*_stage_fields(plan), JSON_HASH]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
@@ -156,7 +165,7 @@ def source_fingerprint(
             buckets = _buckets(cur.fetchall())
         return SourceFingerprint(table.name, plan_digest(table, plan), buckets, {})
     buckets, json_buckets = {}, {}
-    query = mq.json_lines_sql(db, table.name, my.key, my.row, [c.field_sql for c in jsonb])
+    query = mq.json_lines_sql(db, table.name, my.key, my.row, _stage_fields(plan))
     with postgres.connect(source.postgres_database) as pconn:
         _stage_mysql_json(mconn, pconn, query, table, jsonb)
         for b, n, row_sum, json_sum in pconn.execute(pq.json_stage_parity(len(jsonb), BUCKETS)):
@@ -260,7 +269,7 @@ def differing_keys(
         )
         if jsonb:
             query = mq.json_lines_sql(
-                db, table.name, my.key, my.row, [c.field_sql for c in jsonb], BUCKETS, opened
+                db, table.name, my.key, my.row, _stage_fields(plan), BUCKETS, opened
             )
             _stage_mysql_json(mconn, pconn, query, table, jsonb)
             left_json = _hashes(pconn.execute(pq.json_stage_rows(len(jsonb), BUCKETS, opened)))

