@@ -95,7 +95,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_observe(args: argparse.Namespace) -> int:
-    from .definitions import build_definitions
+    from .builder import build_definitions
     from .runner import observe_source, open_instance
 
     prepare_instance_environment()

@@ -27,9 +27,9 @@ from dagster._core.utils import make_new_run_id
 
 from . import dagster_patches
 from .assets import MIGRATION_RUN, ConvergeTranslator
+from .builder import CLI_TAG, build_definitions, migrate_job_name, observe_job_name
 from .catalog import catalog_path, load_catalog
 from .config import ConfigError, ConvergeConfig
-from .definitions import CLI_TAG, build_definitions, migrate_job_name, observe_job_name
 from .export import process_alive
 from .partition_status import (
     changed_tables,

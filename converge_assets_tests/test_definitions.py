@@ -10,8 +10,8 @@ from pathlib import Path
 from dagster import AssetKey
 
 from converge_assets.assets import ConvergeTranslator
+from converge_assets.builder import build_definitions
 from converge_assets.config import load_config
-from converge_assets.definitions import build_definitions
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,0 +1,141 @@
+"""Definitions from a config: sources from the config, tables from their catalogs, assets from
+factories. `definitions.py` is the code location built from converge.yaml; `converge` builds its
+own from the config it loaded (importing this module builds nothing)."""
+
+import warnings
+
+from dagster import (
+    AssetKey,
+    AssetSelection,
+    BetaWarning,
+    DefaultScheduleStatus,
+    DefaultSensorStatus,
+    Definitions,
+    EnvVar,
+    PreviewWarning,
+    RunFailureSensorContext,
+    RunRequest,
+    ScheduleDefinition,
+    define_asset_job,
+    run_failure_sensor,
+)
+
+from .assets import ConvergeTranslator, build_table_assets
+from .catalog import catalog_path, load_catalog
+from .config import DEFAULT_MYSQL_URL, DEFAULT_POSTGRES_URL, ConvergeConfig
+from .mysql import MySQLResource
+from .postgres import PostgresResource
+from .rollback import build_rollback_job
+from .run_assets import build_manifest_asset, build_migration_run_asset, build_target_schema_asset
+from .source_assets import build_source_table_assets
+
+# Partitioned asset checks (preview) and multi_observable_source_asset (beta) are Dagster 1.13
+# features we rely on knowingly.
+warnings.filterwarnings("ignore", category=PreviewWarning)
+warnings.filterwarnings("ignore", category=BetaWarning)
+
+CLI_TAG = "converge/cli"  # runs launched by `converge run`, which records their verdict itself
+
+
+def _server_url(variable: str | None, default: str) -> str:
+    """An `EnvVar` where a variable is set (the UI shows its name, never the value), else the
+    password-less local default."""
+    return EnvVar(variable) if variable else default
+
+
+def migrate_job_name(source: str) -> str:
+    return f"migrate_{source}"
+
+
+def observe_job_name(source: str) -> str:
+    return f"observe_{source}"
+
+
+def build_definitions(
+    config: ConvergeConfig, translator: ConvergeTranslator | None = None
+) -> Definitions:
+    translator = translator or ConvergeTranslator()
+    assets, jobs, schedules, resources = [], [], [], {}
+    verdict_keys: list[AssetKey] = []
+    for source in config.sources.values():
+        resources[translator.mysql_resource_key(source.name)] = MySQLResource(
+            url=_server_url(source.mysql_url_variable(), DEFAULT_MYSQL_URL)
+        )
+        resources[translator.postgres_resource_key(source.name)] = PostgresResource(
+            url=_server_url(source.postgres_url_variable(), DEFAULT_POSTGRES_URL)
+        )
+        catalog = load_catalog(catalog_path(config.path, source.name))
+        if catalog is None:
+            warnings.warn(
+                f"source {source.name!r} has no catalog yet: run `converge discover --source {source.name}`",
+                stacklevel=1,
+            )
+            continue
+        observe = build_source_table_assets(source, catalog, translator)
+        source_assets = [
+            observe,
+            build_target_schema_asset(config, source, catalog, translator),
+            *build_table_assets(config, source, catalog, translator),
+            build_manifest_asset(config, source, catalog, translator),
+            build_migration_run_asset(config, source, catalog, translator),
+        ]
+        assets += source_assets
+        observe_job = define_asset_job(
+            observe_job_name(source.name),
+            selection=AssetSelection.assets(observe),
+            description=f"Observes every MySQL table of {source.name}: stale exports show what changed.",
+        )
+        jobs.append(observe_job)
+        schedules.append(
+            ScheduleDefinition(
+                name=f"observe_{source.name}_every_10_minutes",
+                job=observe_job,
+                cron_schedule="*/10 * * * *",
+                default_status=DefaultScheduleStatus.STOPPED,
+            )
+        )
+        verdict_keys.append(translator.migration_run_key(source.name))
+        jobs.append(
+            build_rollback_job(
+                config, source, catalog, translator.postgres_resource_key(source.name)
+            )
+        )
+        jobs.append(
+            define_asset_job(
+                migrate_job_name(source.name),
+                selection=AssetSelection.groups(source.name)
+                - AssetSelection.key_prefixes(["mysql"]),
+                tags={"converge/source": source.name},
+                description=f"A full migration run of {source.name}: preflight, export, load, verify.",
+            )
+        )
+    verdict_job = define_asset_job(
+        "record_migration_verdict",
+        selection=AssetSelection.assets(*verdict_keys),
+        description="Checks foreign keys and sequences and records a run's verdict in the migration log.",
+    )
+
+    @run_failure_sensor(
+        request_job=verdict_job,
+        minimum_interval_seconds=10,
+        default_status=DefaultSensorStatus.RUNNING,  # a failed run's verdict is always recorded
+    )
+    def record_failed_migration_runs(context: RunFailureSensorContext):
+        """A failed run skips its migration_run asset; record the `failed` verdict anyway."""
+        run = context.dagster_run
+        partition = run.tags.get("dagster/partition")
+        if not partition or CLI_TAG in run.tags or run.job_name == verdict_job.name:
+            return None
+        sources = {translator.source_of(k) for k in run.asset_selection or ()}
+        keys = [k for k in verdict_keys if not sources or translator.source_of(k) in sources]
+        if not keys:
+            return None
+        return RunRequest(run_key=run.run_id, partition_key=partition, asset_selection=keys)
+
+    return Definitions(
+        assets=assets,
+        jobs=[*jobs, verdict_job],
+        schedules=schedules,
+        sensors=[record_failed_migration_runs] if verdict_keys else [],
+        resources=resources,
+    )
