@@ -413,7 +413,7 @@ def test_dagster_reexecution_from_failure_completes_the_run(make_source, monkeyp
     configure(source, retries=0)
     monkeypatch.setenv("CONVERGE_CONFIG", str(source.config.path))
     # The code location as Dagster loads it, from this test's config (not an earlier import).
-    monkeypatch.delitem(sys.modules, "converge_assets.definitions")
+    monkeypatch.delitem(sys.modules, "converge_assets.definitions", raising=False)
     job = ReconstructableRepository.for_module(
         "converge_assets.definitions", "defs", working_directory=str(ROOT)
     ).get_reconstructable_job("migrate_src")
