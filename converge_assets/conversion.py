@@ -15,8 +15,9 @@ schema) and an optional explicit transform from the config. For every column the
 - `conversions`: deliberate, counted changes (`''` into uuid becomes NULL, a zero date becomes
   NULL with the `zero_date_to_null` transform).
 - `mysql_digest_sql` / `postgres_digest_sql`: expressions giving identical text on both servers
-  for equal values (never containing `,` or `|`; SQL NULL is the marker `NULL`, which no non-NULL
-  value's digest can be). None for jsonb, whose key order, whitespace, numbers and escapes
+  for equal values, each of which reads one way inside its row's digest (a text is prefixed with
+  its byte length; SQL NULL is the marker `NULL`, which no non-NULL value's digest can be).
+  `..._key_digest_sql`, where a key column's digest differs: never containing `,` or `|`. None for jsonb, whose key order, whitespace, numbers and escapes
   PostgreSQL normalises: content parity has PostgreSQL parse MySQL's text (parity.py).
 
 SQL literals here never contain a backslash (they are built with CHAR() or hex literals), so the
@@ -114,6 +115,8 @@ class ColumnPlan:
     conversions: tuple[Conversion, ...] = ()
     mysql_digest_sql: str | None = None
     postgres_digest_sql: str | None = None
+    mysql_key_digest_sql: str | None = None  # None: the same as mysql_digest_sql
+    postgres_key_digest_sql: str | None = None
     # jsonb only: the JSON text as a field of content parity's stage (parity.py), quoted with
     # 0x01, which JSON text never holds raw, so it needs no escaping.
     stage_field_sql: str | None = None
@@ -219,6 +222,7 @@ class _Parts:
     refusals: list[Refusal] = field(default_factory=list)
     to_null: list[Conversion] = field(default_factory=list)  # values written as NULL, counted
     stage_value: str | None = None  # SQL: the value's field in parity's jsonb stage
+    key_digests: tuple[str, str] | None = None  # (MySQL, PostgreSQL) where a key's differs
 
 
 class _Unsupported(Exception):
@@ -262,12 +266,31 @@ def _charset_refusals(col: Column, q: str) -> list[Refusal]:
     ]
 
 
-def _md5_text(u: str) -> str:
-    return f"MD5({u})"
+# A text under 1 KiB enters its row's digest as it is, after its byte length (so the row's
+# digest still reads one way); a longer one as its MD5. Every md5() call costs PostgreSQL
+# about 1.3 µs to set up its cryptographic context (measured), most of a short text's digest.
+# A key's digest names the row and goes into CSV fields: it stays the MD5.
+_INLINE_BYTES = 1024
 
 
-def _pg_md5_text(qp: str) -> str:
-    return f"md5({qp}::text)"
+def _text_digest(u: str) -> str:
+    return f"IF(LENGTH({u}) < {_INLINE_BYTES}, CONCAT(LENGTH({u}), ':', {u}), MD5({u}))"
+
+
+def _pg_text_digest(t: str) -> str:
+    return (
+        f"CASE WHEN octet_length({t}) < {_INLINE_BYTES} "
+        f"THEN octet_length({t}) || ':' || {t} ELSE md5({t}) END"
+    )
+
+
+def _text_digest_parts(u: str, t: str) -> dict:
+    """The digests of a text (MySQL utf8mb4 expression `u`, PostgreSQL text expression `t`)."""
+    return {
+        "mysql_digest": _text_digest(u),
+        "postgres_digest": _pg_text_digest(t),
+        "key_digests": (f"MD5({u})", f"md5({t})"),
+    }
 
 
 def _zero_date_sql(q: str) -> str:
@@ -331,7 +354,7 @@ def _text_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
     rule = "text, always quoted with '\"' doubled; line breaks, tabs and backslashes kept"
     if notes:
         rule += "; " + "; ".join(notes)
-    return _Parts(_csv_quoted(u), rule, _md5_text(u), _pg_md5_text(qp), refusals)
+    return _Parts(_csv_quoted(u), rule, refusals=refusals, **_text_digest_parts(u, f"{qp}::text"))
 
 
 def _json_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
@@ -375,9 +398,8 @@ def _json_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
     return _Parts(
         _csv_quoted(u),
         "JSON text kept byte for byte, quoted",
-        _md5_text(u),
-        _pg_md5_text(qp),
-        refusals,
+        refusals=refusals,
+        **_text_digest_parts(u, f"{qp}::text"),
     )
 
 
@@ -449,9 +471,9 @@ def _base64_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
     return _Parts(
         f"CONCAT({_CSV_QUOTE}, {b64}, {_CSV_QUOTE})",
         "transform base64: the stored bytes as base64 text without line breaks, quoted",
-        f"MD5({b64})",
-        _pg_md5_text(qp),
-        refusals,
+        refusals=refusals,
+        # base64 is ASCII: as utf8mb4, its digest is text like every other text's.
+        **_text_digest_parts(f"CONVERT({b64} USING utf8mb4)", f"{qp}::text"),
     )
 
 
@@ -480,9 +502,8 @@ def _enum_to_enum_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Part
     return _Parts(
         _csv_quoted(u),
         f"enum label into PostgreSQL enum {tc.data_type}, quoted",
-        _md5_text(u),
-        _pg_md5_text(qp),
-        refusals,
+        refusals=refusals,
+        **_text_digest_parts(u, f"{qp}::text"),
     )
 
 
@@ -514,9 +535,8 @@ def _set_to_array_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Part
     return _Parts(
         value,
         f"set members as a PostgreSQL array {{x,z}} of {tc.data_type}",
-        _md5_text(u),
-        f"md5(array_to_string({qp}, ','))",
-        refusals,
+        refusals=refusals,
+        **_text_digest_parts(u, f"array_to_string({qp}, ',')"),
     )
 
 
@@ -852,10 +872,16 @@ def _plan_column(col: Column, tc: TargetColumn, transform: str | None = None) ->
     def field(value: str) -> str:
         return f"CASE {' '.join(cases)} ELSE {value} END" if cases else value
 
-    my_digest = pg_digest = None
-    if parts.mysql_digest is not None and parts.postgres_digest is not None:
-        my_digest = f"CASE WHEN {when_null} THEN '{NULL_DIGEST}' ELSE {parts.mysql_digest} END"
-        pg_digest = f"COALESCE({parts.postgres_digest}, '{NULL_DIGEST}')"
+    def digests(mysql: str | None, postgres: str | None) -> tuple[str | None, str | None]:
+        if mysql is None or postgres is None:
+            return None, None
+        return (
+            f"CASE WHEN {when_null} THEN '{NULL_DIGEST}' ELSE {mysql} END",
+            f"COALESCE({postgres}, '{NULL_DIGEST}')",
+        )
+
+    my_digest, pg_digest = digests(parts.mysql_digest, parts.postgres_digest)
+    my_key_digest, pg_key_digest = digests(*(parts.key_digests or (None, None)))
     rule = parts.rule
     reasons = [r.reason.split(" (")[0] for r in refusals]
     if reasons:
@@ -870,6 +896,8 @@ def _plan_column(col: Column, tc: TargetColumn, transform: str | None = None) ->
         conversions=tuple(conversions),
         mysql_digest_sql=my_digest,
         postgres_digest_sql=pg_digest,
+        mysql_key_digest_sql=my_key_digest,
+        postgres_key_digest_sql=pg_key_digest,
         stage_field_sql=field(parts.stage_value) if parts.stage_value else None,
     )
 

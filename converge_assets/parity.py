@@ -107,10 +107,17 @@ class _Digests:
 def _digests(table: Table, plan: TablePlan, mysql_side: bool) -> _Digests:
     by_name = {c.column: c for c in plan.columns}
     key_cols = list(table.primary_key) or [c.column for c in plan.columns]
-    pick = (lambda c: c.mysql_digest_sql) if mysql_side else (lambda c: c.postgres_digest_sql)
-    key = [pick(by_name[k]) for k in key_cols if pick(by_name[k]) is not None]
+
+    def pick(c: ColumnPlan) -> str | None:
+        return c.mysql_digest_sql if mysql_side else c.postgres_digest_sql
+
+    def pick_key(c: ColumnPlan) -> str | None:
+        key_digest = c.mysql_key_digest_sql if mysql_side else c.postgres_key_digest_sql
+        return key_digest or pick(c)
+
+    key = [pick_key(by_name[k]) for k in key_cols if pick_key(by_name[k]) is not None]
     row = [pick(c) for c in plan.columns if pick(c) is not None]
-    return _Digests(key or row, row or ["'-'"])
+    return _Digests(key or [pick_key(c) for c in plan.columns if pick(c)], row or ["'-'"])
 
 
 def _jsonb(plan: TablePlan) -> list[ColumnPlan]:

@@ -538,13 +538,19 @@ def test_unsupported_pairs_are_named_all_at_once(targets):
 
 
 def digest_mismatches(table: Table, target: TargetTable, plan: TablePlan) -> list[str]:
+    """Every digest (and every key digest, as if each column were a key) equal on both
+    servers, value by value."""
     sql_cols = [c for c in plan.columns if c.mysql_digest_sql is not None]
     py_cols = [c for c in plan.columns if c.mysql_digest_sql is None]
     assert all(c.postgres_digest_sql is None for c in py_cols)
+    key_cols = [c for c in sql_cols if c.mysql_key_digest_sql is not None]
+    assert all(c.postgres_key_digest_sql is not None for c in key_cols)
     my_exprs = [c.mysql_digest_sql for c in sql_cols] + [quote_mysql(c.column) for c in py_cols]
     pg_exprs = [c.postgres_digest_sql for c in sql_cols] + [
         f"{quote_postgres(c.column)}::text" for c in py_cols
     ]
+    my_exprs += [c.mysql_key_digest_sql for c in key_cols]
+    pg_exprs += [c.postgres_key_digest_sql for c in key_cols]
     with mysql_conn() as conn, conn.cursor() as cur:
         cur.execute(f"SELECT id, {', '.join(my_exprs)} FROM {quote_mysql(table.name)} ORDER BY id")
         mine = cur.fetchall()
@@ -553,17 +559,30 @@ def digest_mismatches(table: Table, target: TargetTable, plan: TablePlan) -> lis
             f"SELECT id, {', '.join(pg_exprs)} FROM {quote_postgres(target.name)} ORDER BY id"
         ).fetchall()
     assert len(mine) == len(theirs)
-    problems = []
+    key_start = 1 + len(sql_cols) + len(py_cols)
+    problems: dict[tuple[str, object], str] = {}  # one per value, whichever digest differs
     for m, p in zip(mine, theirs, strict=True):
         for i, c in enumerate(sql_cols, start=1):
             assert m[i] is not None and p[i] is not None, "a digest is never SQL NULL"
-            assert "," not in m[i] and "|" not in m[i]
+            if c.mysql_key_digest_sql is None:  # the digest is also the key's
+                assert "," not in m[i] and "|" not in m[i]
             if m[i] != p[i]:
-                problems.append(f"{c.column} id={m[0]}: MySQL {m[i]!r} PostgreSQL {p[i]!r}")
+                problems[c.column, m[0]] = (
+                    f"{c.column} id={m[0]}: MySQL {m[i]!r} PostgreSQL {p[i]!r}"
+                )
         for i, c in enumerate(py_cols, start=1 + len(sql_cols)):
             if not json_equal(m[i], p[i]):
-                problems.append(f"{c.column} id={m[0]}: MySQL {m[i]!r} PostgreSQL {p[i]!r}")
-    return problems
+                problems[c.column, m[0]] = (
+                    f"{c.column} id={m[0]}: MySQL {m[i]!r} PostgreSQL {p[i]!r}"
+                )
+        for i, c in enumerate(key_cols, start=key_start):
+            assert "," not in m[i] and "|" not in m[i], "a key's digest goes into CSV fields"
+            if m[i] != p[i]:
+                problems.setdefault(
+                    (c.column, m[0]),
+                    f"key {c.column} id={m[0]}: MySQL {m[i]!r} PostgreSQL {p[i]!r}",
+                )
+    return list(problems.values())
 
 
 @pytest.mark.parametrize("name", GOOD_TABLES)
