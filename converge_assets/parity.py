@@ -115,9 +115,9 @@ def _digests(table: Table, plan: TablePlan, mysql_side: bool) -> _Digests:
         key_digest = c.mysql_key_digest_sql if mysql_side else c.postgres_key_digest_sql
         return key_digest or pick(c)
 
-    key = [pick_key(by_name[k]) for k in key_cols if pick_key(by_name[k]) is not None]
-    row = [pick(c) for c in plan.columns if pick(c) is not None]
-    return _Digests(key or [pick_key(c) for c in plan.columns if pick(c)], row or ["'-'"])
+    compared = [c for c in plan.columns if pick(c) is not None]  # jsonb has no SQL digest
+    key = [pick_key(by_name[k]) for k in key_cols if pick(by_name[k]) is not None]
+    return _Digests(key or [pick_key(c) for c in compared], [pick(c) for c in compared] or ["'-'"])
 
 
 def _jsonb(plan: TablePlan) -> list[ColumnPlan]:
