@@ -326,8 +326,9 @@ def json_lines_sql(
 ) -> str:
     """One CSV line per row (of the buckets `only`): the key's digest text, the 60-bit slice of
     the MD5 of the row's digests as hex (neither ever holds a comma or a quote), then the JSON
-    columns' fields (`ColumnPlan.stage_field_sql`), for PostgreSQL to parse as jsonb and sum with the row hashes: one
-    MySQL scan gives both sides of the sums (`parity_buckets_sql` is for tables without jsonb)."""
+    columns' fields (`ColumnPlan.stage_field_sql`), for PostgreSQL to parse as jsonb and sum
+    with the row hashes: one MySQL scan gives both sides of the sums (`parity_buckets_sql` is
+    for tables without jsonb)."""
     # CONCAT, not CONCAT_WS: a NULL field must make the line NULL, never shift the columns.
     fields = ", ',', ".join([_concat(key), f"LEFT(MD5({_concat(row)}), 15)", *json_fields])
     where = ""

@@ -134,7 +134,8 @@ JSON_HASH = "hashtextextended"
 
 def plan_digest(table: Table, plan: TablePlan) -> str:
     """What a fingerprint's sums depend on: the key and every digest expression."""
-    parts = [*_digests(table, plan, True).key, "|", *_digests(table, plan, True).row, "|"]
+    my = _digests(table, plan, True)
+    parts = [*my.key, "|", *my.row, "|"]
     parts += [*_stage_fields(plan), JSON_HASH]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 

@@ -43,7 +43,6 @@ from .progress import ProgressDisplay
 # instance, where the UI shows them.
 HOST_TAG, PID_TAG = "converge/host", "converge/pid"  # where a CLI run's process lives
 QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-DUPLICATE_OBJECT = "42710"  # PostgreSQL's SQLSTATE for "type ... already exists"
 WARNINGS_ONLY = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
@@ -55,6 +54,9 @@ def open_instance() -> DagsterInstance:
     instance = instance_of_dagster_home()
     dagster_patches.hold_storage_connections(instance)
     return instance
+
+
+DUPLICATE_OBJECT = "42710"  # PostgreSQL's SQLSTATE for "type ... already exists"
 
 
 def instance_of_dagster_home(attempts: int = 5) -> DagsterInstance:

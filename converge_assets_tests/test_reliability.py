@@ -27,6 +27,7 @@ from dagster import (
     instance_for_test,
 )
 from dagster._core.definitions.reconstruct import ReconstructableRepository
+from psycopg import sql
 
 from converge_assets.config import load_config
 from converge_assets.runner import run_source
@@ -483,7 +484,7 @@ def test_converge_processes_starting_at_once_on_a_fresh_instance_all_open_it(tmp
     for round_ in range(4):
         database = f"converge_test_dagster_race_{os.getpid()}_{round_}"
         with postgres_connect() as conn:
-            conn.execute(f'CREATE DATABASE "{database}"')
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
         env = {
             **os.environ,
             "DAGSTER_HOME": str(tmp_path),
@@ -501,4 +502,8 @@ def test_converge_processes_starting_at_once_on_a_fresh_instance_all_open_it(tmp
                 assert process.returncode == 0, err
         finally:
             with postgres_connect() as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+                conn.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                        sql.Identifier(database)
+                    )
+                )
