@@ -176,6 +176,7 @@ def source_fingerprint(
     query = mq.json_lines_sql(db, table.name, my.key, my.row, _stage_fields(plan))
     with postgres.connect(source.postgres_database) as pconn:
         _stage_mysql_json(mconn, pconn, query, table, jsonb)
+        pconn.execute(pq.hash_aggregation())
         for b, n, row_sum, json_sum in pconn.execute(pq.json_stage_parity(len(jsonb), BUCKETS)):
             buckets[int(b)] = (int(n), int(row_sum))
             json_buckets[int(b)] = (int(n), int(json_sum))
@@ -225,6 +226,7 @@ def content_parity(
     with postgres.connect(source.postgres_database) as pconn:
         # One scan of the loaded table gives both its digests' and its jsonb's sums.
         theirs, theirs_json = {}, {}
+        pconn.execute(pq.hash_aggregation())
         for b, n, s, *j in pconn.execute(
             pq.parity_buckets(schema, table.name, pg.key, pg.row, BUCKETS, jsonb)
         ):

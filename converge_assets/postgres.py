@@ -235,6 +235,13 @@ def _concat(parts: list[str]) -> str:
     return f"concat_ws('|', {', '.join(parts)})"
 
 
+def hash_aggregation() -> str:
+    """For the parity sums' transaction. The planner takes a bucket expression of the key for
+    as many groups as keys, so it sorts every row (to disk: 210 MB for the benchmark's largest
+    table) where 256 hash groups do; measured there, 4.6 s against 5.6 s of CPU."""
+    return "SET LOCAL enable_sort = off"
+
+
 def parity_buckets(
     schema: str,
     table: str,
