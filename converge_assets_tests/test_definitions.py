@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dagster import AssetKey
 
-from converge_assets.assets import ConvergeTranslator
+from converge_assets.assets import ConvergeTranslator, largest_and_smallest_alternating
 from converge_assets.builder import build_definitions
 from converge_assets.config import load_config
 
@@ -60,3 +60,11 @@ def test_translator_names_are_valid_and_distinct():
     }
     assert len(names) == 4
     assert all(n.replace("_", "").isalnum() for n in names)
+
+
+def test_tables_start_largest_first_then_alternate_with_the_smallest():
+    sizes = {"a": 5, "b": 900, "c": 40, "d": 7000, "e": 1, "f": 300}
+    order = largest_and_smallest_alternating(list(sizes), sizes.__getitem__)
+    assert order == ["d", "e", "b", "a", "f", "c"]
+    assert largest_and_smallest_alternating([], len) == []
+    assert largest_and_smallest_alternating(["x"], len) == ["x"]
