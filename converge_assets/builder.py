@@ -71,7 +71,7 @@ def build_definitions(
                 stacklevel=1,
             )
             continue
-        observe = build_source_table_assets(source, catalog, translator)
+        observe = build_source_table_assets(config, source, catalog, translator)
         source_assets = [
             observe,
             build_target_schema_asset(config, source, catalog, translator),

@@ -6,7 +6,9 @@ record the version they read, so Dagster shows an export as stale once its sourc
 and `converge run --changed-only` re-migrates exactly those tables.
 """
 
+import queue
 import time
+from contextlib import ExitStack
 
 from dagster import (
     AssetExecutionContext,
@@ -18,13 +20,13 @@ from dagster import (
 )
 
 from . import mysql as q
-from .assets import ConvergeTranslator, column_schema
+from .assets import ConvergeTranslator, WorkFailed, column_schema, run_in_parallel
 from .catalog import Catalog
-from .config import SourceConfig
+from .config import ConvergeConfig, SourceConfig
 
 
 def build_source_table_assets(
-    source: SourceConfig, catalog: Catalog, translator: ConvergeTranslator
+    config: ConvergeConfig, source: SourceConfig, catalog: Catalog, translator: ConvergeTranslator
 ) -> AssetsDefinition:
     mysql_key = translator.mysql_resource_key(source.name)
     tables = {translator.source_table_key(source.name, t.name): t for t in catalog.tables}
@@ -51,20 +53,46 @@ def build_source_table_assets(
         description=f"Observes the MySQL tables of {source.name}.",
     )
     def _observe(context: AssetExecutionContext):
+        # CHECKSUM TABLE reads every row: `parallel_tables` tables at a time, the largest first
+        # (one after another, the benchmark's 7 tables took 1.7 s, the largest alone 0.8 s).
         mysql = getattr(context.resources, mysql_key)
-        with mysql.connect(source.mysql_database) as conn, conn.cursor() as cur:
-            for key in sorted(context.selected_asset_keys, key=lambda k: k.to_user_string()):
-                table = tables[key]
-                started = time.monotonic()
-                checksum, rows = q.table_fingerprint(cur, source.mysql_database, table.name)
-                yield ObserveResult(
-                    asset_key=key,
-                    data_version=DataVersion(f"{rows}:{checksum}"),
-                    metadata={
-                        "dagster/row_count": rows,
-                        "checksum": str(checksum),
-                        "seconds": round(time.monotonic() - started, 3),
-                    },
+        db = source.mysql_database
+        with ExitStack() as connections:
+            idle: queue.SimpleQueue = queue.SimpleQueue()
+            for _ in range(max(1, min(config.parallel_tables, len(context.selected_asset_keys)))):
+                idle.put(connections.enter_context(mysql.connect(db)))
+            conn = idle.get()
+            with conn.cursor() as cur:
+                sizes = q.table_sizes(cur, db)
+            idle.put(conn)
+
+            def observe(key, emit) -> None:
+                conn = idle.get()
+                try:
+                    started = time.monotonic()
+                    with conn.cursor() as cur:
+                        checksum, rows = q.table_fingerprint(cur, db, tables[key].name)
+                finally:
+                    idle.put(conn)
+                emit(
+                    ObserveResult(
+                        asset_key=key,
+                        data_version=DataVersion(f"{rows}:{checksum}"),
+                        metadata={
+                            "dagster/row_count": rows,
+                            "checksum": str(checksum),
+                            "seconds": round(time.monotonic() - started, 3),
+                        },
+                    )
                 )
+
+            keys = sorted(
+                context.selected_asset_keys,
+                key=lambda k: (-sizes.get(tables[k].name, 0), k.to_user_string()),
+            )
+            for event in run_in_parallel(keys, observe, config.parallel_tables):
+                if isinstance(event, WorkFailed):
+                    raise event.error
+                yield event
 
     return _observe
