@@ -56,18 +56,21 @@ def open_instance() -> DagsterInstance:
     return instance
 
 
-DUPLICATE_OBJECT = "42710"  # PostgreSQL's SQLSTATE for "type ... already exists"
+# What the loser of that race can meet (SQLSTATE): a type (42710) or a table or index (42P07)
+# that already exists, or the unique index of a catalog table (23505, an IntegrityError).
+CREATION_RACE = {"42710", "42P07", "23505"}
 
 
 def instance_of_dagster_home(attempts: int = 5) -> DagsterInstance:
     """Two `converge` processes starting at once on a fresh storage database both create
-    Dagster's tables. dagster-postgres retries a table that already exists, but not its row type
-    (DuplicateObject), which the loser of that race can meet: retry that too."""
+    Dagster's tables. dagster-postgres retries the tables' creation, but not its row types
+    (DuplicateObject) nor the indexes its migrations add after: retry the whole opening, which
+    skips what exists."""
     for attempt in range(1, attempts):
         try:
             return DagsterInstance.get()
-        except sqlalchemy.exc.ProgrammingError as error:
-            if getattr(error.orig, "pgcode", None) != DUPLICATE_OBJECT:
+        except (sqlalchemy.exc.ProgrammingError, sqlalchemy.exc.IntegrityError) as error:
+            if getattr(error.orig, "pgcode", None) not in CREATION_RACE:
                 raise
             time.sleep(0.2 * attempt)
     return DagsterInstance.get()
