@@ -7,6 +7,14 @@ import json
 from dagster import AssetCheckKey, AssetKey
 
 from converge_assets import checks
+from converge_assets.manifest import (
+    ManifestEntry,
+    entry_for,
+    manifest_path,
+    read_manifest,
+    record_table,
+    update_export_info,
+)
 from converge_assets.runner import run_source
 
 MYSQL_DDL = """
@@ -236,3 +244,34 @@ def test_parity_compares_the_exported_snapshot_even_when_the_source_moves_on(mak
     }
     assert parity == {key: True for key in loads}
     assert source.postgres("SELECT about FROM space WHERE name = 'one'") == [("first\nspace",)]
+
+
+def _entry(rows: int) -> ManifestEntry:
+    return ManifestEntry(
+        file="t.csv",
+        rows=rows,
+        columns="id",
+        bytes=10 * rows,
+        sha256="0" * 64,
+        exported_at="2026-12-02T00:00:00+00:00",
+        snapshot_rows=rows,
+    )
+
+
+def test_manifest_shows_every_entry_recorded_since_it_was_last_written(tmp_path):
+    """Exports record entries in files of their own; the manifest read at any moment, and the
+    file the manifest asset writes, hold all of them, the latest of a re-exported table."""
+    record_table(tmp_path, "a/b", _entry(1), {"run": "r", "tool": "converge_assets"})
+    record_table(tmp_path, "c", _entry(2), {"run": "r"})
+    assert not manifest_path(tmp_path).exists()
+    assert set(read_manifest(tmp_path)["tables"]) == {"a/b", "c"}
+    written = update_export_info(tmp_path, {"completed_at": "now"})
+    on_disk = json.loads(manifest_path(tmp_path).read_text())
+    assert on_disk == written
+    assert on_disk["summary"] == {"total_tables": 2, "total_rows": 3, "total_bytes": 30}
+    assert on_disk["export_info"] == {"run": "r", "tool": "converge_assets", "completed_at": "now"}
+    record_table(tmp_path, "c", _entry(5), {"run": "r"})  # a re-export in the same run
+    assert read_manifest(tmp_path)["tables"]["c"]["rows"] == 5
+    assert entry_for(tmp_path, "c").rows == 5
+    assert entry_for(tmp_path, "a/b").rows == 1
+    assert entry_for(tmp_path, "missing") is None
