@@ -47,16 +47,17 @@ from dagster._core.storage.asset_check_execution_record import AssetCheckExecuti
 
 from . import checks, dagster_patches
 from .catalog import Catalog, Table
-from .config import ConvergeConfig, SourceConfig
-from .conversion import TablePlan, UnsupportedTypePair, plan_table
-from .export import ExportResult, Snapshot
+from .config import ConvergeConfig, SourceConfig, redact
+from .conversion import TablePlan, plan_table
+from .export import ExportError, ExportResult, Snapshot
 from .load import LoadError, LoadResult, load_table
 from .manifest import ManifestEntry, entry_for, file_sha256, record_table
 from .migration_log import append_event, make_event
-from .mysql import MySQLResource, SourceError, table_sizes
+from .mysql import MySQLResource, SourceError, discover, table_sizes
 from .mysql import server_version as mysql_server_version
 from .parity import ParityError, SourceFingerprint, content_parity
 from .partition_status import (
+    FAILED_TABLES,
     TableStatus,
     current_version,
     input_version,
@@ -64,8 +65,9 @@ from .partition_status import (
     unfinished_assets,
 )
 from .postgres import PostgresResource, TargetError, read_target_schema
+from .preflight import TableBlocked, foreign_keys_into, not_null_suspects, table_findings
 from .refusals import RefusedValue, RejectedByPostgres, diagnose_load
-from .target_schema import TargetTable
+from .target_schema import ForeignKey, TargetTable
 
 dagster_patches.apply()
 
@@ -184,6 +186,16 @@ def table_specs(
 def table_check_specs(export: AssetSpec, load: AssetSpec) -> list[AssetCheckSpec]:
     return [
         AssetCheckSpec(
+            checks.TABLE_PREFLIGHT,
+            asset=export.key,
+            blocking=True,
+            partitions_def=MIGRATION_RUN,
+            description="Just before the table moves: its live MySQL definition is the one "
+            "its catalog entry describes, and its live PostgreSQL table can take every column "
+            "(present, type pair supported, NOT NULL columns fed). A finding stops this table "
+            "alone.",
+        ),
+        AssetCheckSpec(
             checks.EXPORT_ROW_COUNT,
             asset=export.key,
             blocking=True,
@@ -252,26 +264,33 @@ class TableStep:
         self.mysql = mysql
         self.postgres = postgres
 
-    def plans(
+    def preflight(
         self, tables: list[Table]
     ) -> tuple[dict[str, TargetTable], dict[str, TablePlan | Exception]]:
+        """Each table's plan, decided on the live servers: a table whose live MySQL definition
+        differs from its catalog entry, or that its live PostgreSQL table cannot take, gets
+        a `TableBlocked` with the findings instead."""
         with self.postgres.connect(self.source.postgres_database) as conn:
             targets = read_target_schema(conn, self.source.postgres_schema)
+        with self.mysql.connect(self.source.mysql_database) as conn:
+            live = discover(
+                conn, self.source.name, self.source.mysql_database, only=[t.name for t in tables]
+            )
         plans: dict[str, TablePlan | Exception] = {}
         for table in tables:
-            target = targets.get(table.name)
-            if target is None:
-                plans[table.name] = LookupError(
-                    f"{self.source.name}.{table.name}: no table {table.name!r} in PostgreSQL "
-                    f"schema {self.source.postgres_database}.{self.source.postgres_schema}"
-                )
-                continue
-            try:
-                plans[table.name] = plan_table(
-                    table, target, self.source.transforms.get(table.name)
-                )
-            except UnsupportedTypePair as e:
-                plans[table.name] = e
+            transforms = self.source.transforms.get(table.name)
+            findings = table_findings(
+                self.source.name,
+                self.source.postgres_schema,
+                table,
+                live.get(table.name),
+                targets.get(table.name),
+                transforms,
+            )
+            if findings:
+                plans[table.name] = TableBlocked(self.source.name, table.name, findings)
+            else:
+                plans[table.name] = plan_table(table, targets[table.name], transforms)
         return targets, plans
 
     def progress(self, verb: str, unit: str) -> Callable[[str, int, int, float], None]:
@@ -287,7 +306,7 @@ class TableStep:
         return report
 
     def export(
-        self, table: Table, plan: TablePlan, export_info: dict
+        self, table: Table, plan: TablePlan, target: TargetTable, export_info: dict
     ) -> tuple[ExportResult, Future[SourceFingerprint]]:
         """Write the CSV in the table's snapshot. Returns once the file is in place; the
         content fingerprint is still being taken in that snapshot, overlapping the load."""
@@ -296,7 +315,8 @@ class TableStep:
 
         def export_then_fingerprint() -> SourceFingerprint:
             try:
-                with Snapshot(self.mysql, self.source, table, plan) as snapshot:
+                not_null = tuple(not_null_suspects(table, target))
+                with Snapshot(self.mysql, self.source, table, plan, not_null) as snapshot:
                     result = snapshot.export(path, self.progress("exporting", "rows"))
                     entry = ManifestEntry(
                         file=path.name,
@@ -347,7 +367,7 @@ class TableStep:
         return SourceFingerprint.read(path), "in the export's snapshot"
 
     def load(
-        self, table: Table, target: TargetTable, plan: TablePlan
+        self, table: Table, target: TargetTable, plan: TablePlan, guarded: list[ForeignKey]
     ) -> tuple[LoadResult, ManifestEntry]:
         entry = entry_for(self.run_dir, table.name)
         if entry is None:
@@ -364,6 +384,7 @@ class TableStep:
                 entry,
                 source=self.source.name,
                 progress=self.progress("loading", "bytes"),
+                keep_parents_of=guarded,
             )
         except RejectedByPostgres as e:
             refused = diagnose_load(self.mysql, self.source, table, plan, e)
@@ -406,26 +427,29 @@ class TableStep:
         self,
         work: TableWork,
         plan: TablePlan | Exception,
-        target: TargetTable | None,
+        targets: dict[str, TargetTable],
+        moved: set[str],
         export_info: dict,
         emit: Callable[[MaterializeResult | AssetCheckResult], None],
     ) -> None:
         """Export then load one table, emitting each result as soon as it exists."""
         table = work.table
+        export_key = self.translator.export_key(self.source.name, table.name)
+        if isinstance(plan, TableBlocked):
+            emit(checks.table_preflight(export_key, list(plan.findings)))
+            raise plan
         if isinstance(plan, Exception):
             raise plan
+        emit(checks.table_preflight(export_key, []))
+        target = targets[table.name]
         fingerprint: Future[SourceFingerprint] | None = None
         if work.export:
-            result, fingerprint = self.export(table, plan, export_info)
+            result, fingerprint = self.export(table, plan, target, export_info)
             emit(self.export_materialization(table, result))
-            check = checks.export_row_count(
-                self.translator.export_key(self.source.name, table.name),
-                result.rows,
-                result.snapshot_rows,
-            )
+            check = checks.export_row_count(export_key, result.rows, result.snapshot_rows)
             emit(check)
             if not check.passed:
-                raise RuntimeError(
+                raise LoadError(
                     f"{self.source.name}.{table.name}: not loaded: blocking check "
                     f"{checks.EXPORT_ROW_COUNT} failed ({check.description})"
                 )
@@ -433,10 +457,9 @@ class TableStep:
             if fingerprint is not None:
                 fingerprint.result()  # its failure is the table's
             return
-        assert target is not None
-        export_key = self.translator.export_key(self.source.name, table.name)
+        guarded = foreign_keys_into(targets, table.name, moved)
         try:
-            result, entry = self.load(table, target, plan)
+            result, entry = self.load(table, target, plan, guarded)
         except ValueRefused as e:
             emit(checks.accepted_by_postgres(export_key, str(e.refused)))
             raise
@@ -510,6 +533,29 @@ def run_in_parallel(
             except queue.Empty:
                 continue
     yield from failures
+
+
+# Errors whose own text says what went wrong, source and table included.
+EXPECTED_ERRORS = (
+    TableBlocked,
+    RefusedValue,
+    LoadError,
+    ExportError,
+    SourceError,
+    TargetError,
+    ParityError,
+    LookupError,
+)
+
+
+def failure_reason(error: BaseException) -> str:
+    """One line a person can act on; an unexpected error keeps its type's name."""
+    text = redact(str(error).strip() or type(error).__name__)
+    if isinstance(error, EXPECTED_ERRORS):
+        return text
+    if isinstance(error, pymysql.MySQLError | psycopg.Error):
+        return f"{type(error).__name__}: {text}"
+    return f"unexpected {type(error).__name__}: {text}"
 
 
 def is_transient(error: BaseException) -> bool:
@@ -629,9 +675,10 @@ def build_table_assets(
 ) -> list[AssetsDefinition]:
     size = config.tables_per_step or default_tables_per_step(len(catalog.tables))
     groups = [catalog.tables[i : i + size] for i in range(0, len(catalog.tables), size)]
+    moved = frozenset(t.name for t in catalog.tables)
     return [
         _table_group_asset(
-            config, source, list(group), translator, index if len(groups) > 1 else None
+            config, source, list(group), moved, translator, index if len(groups) > 1 else None
         )
         for index, group in enumerate(groups)
     ]
@@ -641,9 +688,11 @@ def _table_group_asset(
     config: ConvergeConfig,
     source: SourceConfig,
     tables: list[Table],
+    moved: frozenset[str],
     translator: ConvergeTranslator,
     index: int | None,
 ) -> AssetsDefinition:
+    """`moved`: every table the source loads, in this step or another."""
     specs, check_specs = [], []
     for table in tables:
         export, load = table_specs(source, table, translator)
@@ -705,7 +754,7 @@ def _table_group_asset(
             for t in tables
         ]
         work = [w for w in work if w.export or w.load]
-        targets, plans = step.plans([w.table for w in work])
+        targets, plans = step.preflight([w.table for w in work])
         with step.mysql.connect(source.mysql_database) as conn, conn.cursor() as cur:
             version = mysql_server_version(cur)
             sizes = table_sizes(cur, source.mysql_database)
@@ -725,17 +774,15 @@ def _table_group_asset(
         context.log.info(
             f"{source.name}: migrating {len(work)} table(s), {config.parallel_tables} at a time"
         )
-        failed: list[str] = []
+        failed: dict[str, str] = {}
         transient = False
         for event in run_in_parallel(
             work,
-            lambda w, emit: step.migrate(
-                w, plans[w.table.name], targets.get(w.table.name), export_info, emit
-            ),
+            lambda w, emit: step.migrate(w, plans[w.table.name], targets, moved, export_info, emit),
             config.parallel_tables,
         ):
             if isinstance(event, WorkFailed):
-                failed.append(f"{event.item.table.name}: {event.error}")
+                failed[event.item.table.name] = failure_reason(event.error)
                 transient = transient or is_transient(event.error)
                 context.log.error(f"{source.name}.{event.item.table.name} failed: {event.error}")
             else:
@@ -749,7 +796,8 @@ def _table_group_asset(
             config.export_dir / "migration_log.json",
             make_event(
                 "in_progress",
-                summary + ("" if not failed else "; failed: " + "; ".join(failed)),
+                summary
+                + "".join(f"; {table} failed: {reason}" for table, reason in failed.items()),
                 run=step.run,
                 source=source.name,
             ),
@@ -757,8 +805,8 @@ def _table_group_asset(
         if failed:
             raise Failure(
                 description=f"{len(failed)} table(s) of {source.name} failed:\n"
-                + "\n".join(failed),
-                metadata={"failed_tables": MetadataValue.md("\n".join(f"- {f}" for f in failed))},
+                + "\n".join(f"- {table}: {reason}" for table, reason in failed.items()),
+                metadata={FAILED_TABLES: MetadataValue.json(failed)},
                 # Only a lost connection is worth the retry policy; a refused value is not.
                 allow_retries=transient,
             )

@@ -21,7 +21,7 @@ from dagster import (
 )
 
 from .assets import ConvergeTranslator, build_table_assets
-from .catalog import catalog_path, load_catalog
+from .catalog import source_catalog
 from .config import DEFAULT_MYSQL_URL, DEFAULT_POSTGRES_URL, ConvergeConfig
 from .mysql import MySQLResource
 from .postgres import PostgresResource
@@ -64,7 +64,7 @@ def build_definitions(
         resources[translator.postgres_resource_key(source.name)] = PostgresResource(
             url=_server_url(source.postgres_url_variable(), DEFAULT_POSTGRES_URL)
         )
-        catalog = load_catalog(catalog_path(config.path, source.name))
+        catalog = source_catalog(config.path, source.name, source.exclude)
         if catalog is None:
             warnings.warn(
                 f"source {source.name!r} has no catalog yet: run `converge discover --source {source.name}`",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from .files import write_atomically
@@ -67,6 +67,14 @@ class Catalog:
                 return t
         raise KeyError(f"table {name!r} is not in the catalog of source {self.source!r}")
 
+    def get(self, name: str) -> Table | None:
+        return next((t for t in self.tables if t.name == name), None)
+
+    def without(self, excluded: tuple[str, ...]) -> Catalog:
+        """The catalog less the tables the config excludes now (exclusion needs no new
+        discover)."""
+        return replace(self, tables=tuple(t for t in self.tables if t.name not in excluded))
+
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=False) + "\n"
 
@@ -92,6 +100,12 @@ def load_catalog(path: Path) -> Catalog | None:
     if not path.exists():
         return None
     return Catalog.from_dict(json.loads(path.read_text()))
+
+
+def source_catalog(config_path: Path, source: str, exclude: tuple[str, ...]) -> Catalog | None:
+    """The tables a source moves: its catalog less what the config excludes now."""
+    catalog = load_catalog(catalog_path(config_path, source))
+    return catalog.without(exclude) if catalog is not None else None
 
 
 def write_catalog(catalog: Catalog, path: Path) -> None:

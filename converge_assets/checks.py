@@ -6,9 +6,9 @@ are constants here so the specs, the results and the migration-run summary agree
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue
+
+from .preflight import Finding
 
 EXPORT_ROW_COUNT = "export_row_count"
 LOAD_ROW_COUNT = "load_row_count"
@@ -19,7 +19,9 @@ FOREIGN_KEYS = "foreign_keys"
 SEQUENCES = "sequences"
 SOURCE_DRIFT = "source_drift"
 ACCEPTED_BY_POSTGRES = "accepted_by_postgres"
-EXPORT_CHECKS = (EXPORT_ROW_COUNT, ACCEPTED_BY_POSTGRES)  # the checks of every export asset
+TABLE_PREFLIGHT = "table_preflight"
+# the checks of every export asset
+EXPORT_CHECKS = (TABLE_PREFLIGHT, EXPORT_ROW_COUNT, ACCEPTED_BY_POSTGRES)
 LOAD_CHECKS = (LOAD_ROW_COUNT, CONTENT_PARITY)  # the checks of every load asset
 
 
@@ -109,16 +111,32 @@ def content_parity_unavailable(key: AssetKey, reason: str) -> AssetCheckResult:
     )
 
 
-@dataclass(frozen=True)
-class Finding:
-    table: str
-    column: str
-    finding: str
-    blocking: bool
+def table_preflight(key: AssetKey, findings: list[Finding]) -> AssetCheckResult:
+    """The live MySQL table is the one the catalog describes and its live PostgreSQL table
+    can take every column: checked just before the table moves."""
+    return AssetCheckResult(
+        asset_key=key,
+        check_name=TABLE_PREFLIGHT,
+        passed=not findings,
+        metadata={
+            "findings": markdown_table(
+                ["column", "finding"], [[f.column or "(table)", f.finding] for f in findings]
+            )
+        }
+        if findings
+        else {},
+        description="; ".join(
+            f"{f.column}: {f.finding}" if f.column else f.finding for f in findings
+        )
+        or None,
+    )
 
 
 def schema_preflight(key: AssetKey, findings: list[Finding], tables: int) -> AssetCheckResult:
+    """Every finding of every table of the source. It blocks nothing itself: each table's own
+    `table_preflight` stops that table alone."""
     blocking = [f for f in findings if f.blocking]
+    blocked = sorted({f.table for f in blocking})
     rows = [[f.table, f.column, f.finding, "yes" if f.blocking else "no"] for f in findings]
     return AssetCheckResult(
         asset_key=key,
@@ -127,18 +145,15 @@ def schema_preflight(key: AssetKey, findings: list[Finding], tables: int) -> Ass
         severity=AssetCheckSeverity.ERROR,
         metadata={
             "tables_checked": tables,
+            "tables_blocked": len(blocked),
             "blocking_findings": len(blocking),
-            "findings": markdown_table(["table", "column", "finding", "blocks the load"], rows)
+            "findings": markdown_table(["table", "column", "finding", "blocks the table"], rows)
             if rows
             else MetadataValue.md(
                 "No findings: every column is fed and every type pair is supported."
             ),
         },
-        description=f"{len(blocking)} blocking finding(s): "
-        + "; ".join(
-            f"{f.table}.{f.column}: {f.finding}" if f.column else f"{f.table}: {f.finding}"
-            for f in blocking[:5]
-        )
+        description=f"{len(blocked)} table(s) blocked: " + "; ".join(map(str, blocking))
         if blocking
         else None,
     )

@@ -19,11 +19,11 @@ from pathlib import Path
 from . import mysql as q
 from .catalog import Table
 from .config import SourceConfig
-from .conversion import TablePlan
+from .conversion import TablePlan, quote_mysql
 from .files import private_dir
 from .mysql import MySQLResource
 from .parity import SourceFingerprint, source_fingerprint
-from .refusals import diagnose_export
+from .refusals import RefusedValue, diagnose_export, key_columns
 
 Progress = Callable[[str, int, int, float], None]  # (table, rows done, rows total, seconds)
 
@@ -63,8 +63,18 @@ class Snapshot:
     `export()` writes the CSV; `fingerprint()` may follow, in the same transaction, while the
     load of that CSV runs elsewhere. Closing ends the transaction."""
 
-    def __init__(self, mysql: MySQLResource, source: SourceConfig, table: Table, plan: TablePlan):
+    def __init__(
+        self,
+        mysql: MySQLResource,
+        source: SourceConfig,
+        table: Table,
+        plan: TablePlan,
+        not_null: tuple[str, ...] = (),
+    ):
         self.mysql, self.source, self.table, self.plan = mysql, source, table, plan
+        # Columns PostgreSQL holds NOT NULL: a NULL there is refused before the file is written,
+        # counted in the snapshot's own COUNT(*) scan.
+        self.not_null = not_null
         self._connection = None
         self.conn = None
 
@@ -86,6 +96,22 @@ class Snapshot:
     def fingerprint(self, postgres) -> SourceFingerprint:
         return source_fingerprint(self.conn, postgres, self.source, self.table, self.plan)
 
+    def _null_refusal(self, cur, null_counts: dict[str, int]) -> RefusedValue:
+        column, count = next((c, n) for c, n in null_counts.items() if n)
+        cur.execute(
+            q.first_row_where_sql(
+                self.source.mysql_database, self.table, f"{quote_mysql(column)} IS NULL"
+            )
+        )
+        key = dict(zip(key_columns(self.table), cur.fetchall()[0], strict=True))
+        return RefusedValue(
+            self.source.name,
+            self.table.name,
+            column,
+            _readable(key),
+            f"{count} NULL value(s) for a NOT NULL PostgreSQL column; no file was written",
+        )
+
     def export(self, path: Path, progress: Progress | None = None) -> ExportResult:
         table, plan, db = self.table, self.plan, self.source.mysql_database
         started = time.monotonic()
@@ -100,13 +126,22 @@ class Snapshot:
             for c in plan.columns
             for conv in c.conversions
         }
+        nulls = {column: f"{quote_mysql(column)} IS NULL" for column in self.not_null}
         refused = False
         try:
             cur = self.conn.cursor()
-            cur.execute(q.count_sql(db, table.name, conversions))
+            cur.execute(q.count_sql(db, table.name, {**conversions, **nulls}))
             counts = cur.fetchall()[0]
             snapshot_rows = int(counts[0])
-            converted = {name: int(n) for name, n in zip(conversions, counts[1:], strict=True)}
+            converted = {
+                name: int(n)
+                for name, n in zip(conversions, counts[1 : 1 + len(conversions)], strict=True)
+            }
+            null_counts = {
+                c: int(n) for c, n in zip(nulls, counts[1 + len(conversions) :], strict=True)
+            }
+            if any(null_counts.values()):
+                raise self._null_refusal(cur, null_counts)
             cur.execute(q.table_state_sql(), (db, table.name))
             auto_increment, update_time = cur.fetchall()[0]
 
@@ -203,6 +238,19 @@ def _fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _readable(key: dict) -> dict:
+    """A key read on the export's connection (which returns bytes) as text, where it is."""
+    out = {}
+    for name, value in key.items():
+        if isinstance(value, bytes):
+            try:
+                value = value.decode()
+            except UnicodeDecodeError:
+                value = "0x" + value.hex()
+        out[name] = value
+    return out
 
 
 def _text(value: str | bytes | None) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from .config import redact
 from .manifest import ManifestEntry
 from .postgres import PostgresResource
 from .refusals import RejectedByPostgres
-from .target_schema import TargetTable
+from .target_schema import ForeignKey, TargetTable
 
 CHUNK_BYTES = 1 << 20
 
@@ -55,7 +55,10 @@ def load_table(
     *,
     source: str,
     progress: Progress | None = None,
+    keep_parents_of: Sequence[ForeignKey] = (),
 ) -> LoadResult:
+    """`keep_parents_of`: foreign keys of tables this source does not load that reference
+    this one; the load is refused if it would leave any of their rows without a parent."""
     where = f"{source}.{target.name}"
     if entry.rows != entry.snapshot_rows:
         raise LoadError(
@@ -91,6 +94,16 @@ def load_table(
                 copied = cur.rowcount
                 cur.execute(q.count_rows(target.schema, target.name))
                 count = cur.fetchone()[0]
+                for fk in keep_parents_of:
+                    cur.execute(q.orphan_rows(fk, target.schema, 5))
+                    orphans, sample = cur.fetchone()
+                    if orphans:
+                        raise LoadError(
+                            f"{where}: not loaded: {orphans} row(s) of {fk.table}, which this "
+                            f"source does not load, would lose their parent row through "
+                            f"{fk.name} ({', '.join(fk.columns)}), e.g. "
+                            f"{', '.join(sample or [])}; the target kept its rows"
+                        )
                 sequences = {}
                 for column in target.columns:
                     if column.sequence:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import ssl
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 import pymysql
 import pymysql.cursors
@@ -158,21 +158,35 @@ WHERE TABLE_SCHEMA = %s AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME
 """
 _COLUMNS = """
 SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, CHARACTER_SET_NAME, EXTRA
-FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %s ORDER BY TABLE_NAME, ORDINAL_POSITION
+FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %s{only} ORDER BY TABLE_NAME, ORDINAL_POSITION
 """
 _PRIMARY_KEYS = """
 SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE
-WHERE TABLE_SCHEMA = %s AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY TABLE_NAME, ORDINAL_POSITION
+WHERE TABLE_SCHEMA = %s AND CONSTRAINT_NAME = 'PRIMARY'{only} ORDER BY TABLE_NAME, ORDINAL_POSITION
 """
 
 
 def discover(
-    conn: pymysql.Connection, source: str, database: str, exclude: tuple[str, ...]
+    conn: pymysql.Connection,
+    source: str,
+    database: str,
+    exclude: tuple[str, ...] = (),
+    only: Collection[str] | None = None,
 ) -> Catalog:
+    """The database's tables as MySQL describes them now (`only`: just those tables)."""
+    wanted = sorted(only) if only is not None else []
+    only_sql = f" AND TABLE_NAME IN ({', '.join(['%s'] * len(wanted))})" if wanted else ""
+    params = (database, *wanted)
     with conn.cursor() as cur:
         cur.execute(TABLE_NAMES, (database,))
-        names = [r[0] for r in cur.fetchall() if r[0] not in exclude]
-        cur.execute(_COLUMNS, (database,))
+        names = [
+            _str(r[0])
+            for r in cur.fetchall()
+            if r[0] not in exclude and (only is None or _str(r[0]) in wanted)
+        ]
+        if not names:
+            return Catalog(source=source, mysql_database=database)
+        cur.execute(_COLUMNS.format(only=only_sql), params)
         columns: dict[str, list[Column]] = {}
         for table, name, data_type, column_type, nullable, charset, extra in cur.fetchall():
             columns.setdefault(table, []).append(
@@ -185,7 +199,7 @@ def discover(
                     extra=(extra or "").lower(),
                 )
             )
-        cur.execute(_PRIMARY_KEYS, (database,))
+        cur.execute(_PRIMARY_KEYS.format(only=only_sql), params)
         keys: dict[str, list[str]] = {}
         for table, name in cur.fetchall():
             keys.setdefault(table, []).append(name)

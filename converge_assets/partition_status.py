@@ -11,13 +11,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dagster import AssetCheckKey, AssetKey, AssetRecordsFilter, DagsterInstance, EventLogRecord
+from dagster import (
+    AssetCheckKey,
+    AssetKey,
+    AssetRecordsFilter,
+    DagsterEventType,
+    DagsterInstance,
+    DagsterRunStatus,
+    EventLogRecord,
+    RunsFilter,
+)
 from dagster._core.definitions.data_version import DATA_VERSION_TAG, DEFAULT_DATA_VERSION
 from dagster._core.event_api import PartitionKeyFilter
 from dagster._core.storage.asset_check_execution_record import (
     AssetCheckExecutionRecord,
     AssetCheckExecutionRecordStatus,
 )
+from dagster._core.storage.tags import PARTITION_NAME_TAG
 
 from . import checks
 from .catalog import Table
@@ -27,6 +37,8 @@ if TYPE_CHECKING:
     from .assets import ConvergeTranslator
 
 INPUT_VERSION_TAG = "dagster/input_data_version/"  # Dagster's provenance tag on materializations
+# A table step's Failure metadata: {table: reason} for every table that failed in it.
+FAILED_TABLES = "failed_tables"
 
 
 @dataclass(frozen=True)
@@ -37,7 +49,8 @@ class TableStatus:
     exported: EventLogRecord | None  # the latest materialisation of the CSV in the partition
     loaded: EventLogRecord | None  # ... and of the PostgreSQL table
     checks: Mapping[AssetCheckKey, AssetCheckExecutionRecord]  # each check's latest record
-    problems: tuple[str, ...]
+    problems: tuple[str, ...]  # short: "not loaded", "content_parity failed"
+    reasons: tuple[str, ...] = ()  # why, in the failed checks' own words
 
     @property
     def exported_rows(self) -> int | None:
@@ -52,9 +65,8 @@ class TableStatus:
         """A CSV that is missing or failed one of its checks (a miscount, a value PostgreSQL
         refused) is exported again; one that only waits for its load is not."""
         return self.exported_rows is None or any(
-            problem == f"{name} failed"
-            for name in checks.EXPORT_CHECKS
-            for problem in self.problems
+            key.name in checks.EXPORT_CHECKS and _failed(record)
+            for key, record in self.checks.items()
         )
 
 
@@ -118,6 +130,17 @@ def check_states(
     return states
 
 
+def _failed(record: AssetCheckExecutionRecord | None) -> bool:
+    return record is not None and record.status == AssetCheckExecutionRecordStatus.FAILED
+
+
+def check_description(record: AssetCheckExecutionRecord | None) -> str | None:
+    """What a failed check said (its description), if it said anything."""
+    if record is None or record.event is None or record.event.dagster_event is None:
+        return None
+    return getattr(record.event.dagster_event.event_specific_data, "description", None)
+
+
 def _problems(record, name: str, separator: str) -> list[str]:
     if record is None or record.status == AssetCheckExecutionRecordStatus.PLANNED:
         return [f"{name}{separator}not evaluated"]
@@ -168,9 +191,21 @@ def table_statuses(
         for k in keys:
             problems += _problems(states.get(k), k.name, " ")
         table_states = {k: states[k] for k in keys if k in states}
+        reasons = tuple(
+            f"{k.name}: {said}"
+            for k in keys
+            if _failed(states.get(k)) and (said := check_description(states.get(k)))
+        )
         statuses.append(
             TableStatus(
-                table.name, export_key, load_key, exported, loaded, table_states, tuple(problems)
+                table.name,
+                export_key,
+                load_key,
+                exported,
+                loaded,
+                table_states,
+                tuple(problems),
+                reasons,
             )
         )
     return statuses
@@ -190,12 +225,43 @@ def unfinished_assets(statuses: list[TableStatus]) -> list[AssetKey]:
 def run_check_problems(
     instance: DagsterInstance, translator: ConvergeTranslator, source: SourceConfig, run: str
 ) -> list[str]:
+    """The source-wide checks before the verdict that did not pass, each with its reason."""
     keys = [
         AssetCheckKey(translator.target_schema_key(source.name), checks.SCHEMA_PREFLIGHT),
         AssetCheckKey(translator.manifest_key(source.name), checks.MANIFEST),
     ]
     states = check_states(instance, keys, run)
-    return [problem for k in keys for problem in _problems(states.get(k), k.name, ": ")]
+    problems = []
+    for k in keys:
+        said = check_description(states.get(k)) if _failed(states.get(k)) else None
+        problems += [f"{k.name}: {said}"] if said else _problems(states.get(k), k.name, ": ")
+    return problems
+
+
+def failure_reasons(
+    instance: DagsterInstance, step_prefix: str, run: str, newest_runs: int = 10
+) -> dict[str, str]:
+    """{table: why it failed} from the table steps (`step_prefix`...) of the partition's newest
+    Dagster runs that failed, the newest word on each table first: what a table step's Failure
+    recorded for the tables that raised (a blocked table, a refused value, a lost server)."""
+    reasons: dict[str, str] = {}
+    runs = instance.get_runs(
+        filters=RunsFilter(tags={PARTITION_NAME_TAG: run}, statuses=[DagsterRunStatus.FAILURE]),
+        limit=newest_runs,
+    )
+    for dagster_run in runs:
+        records = instance.get_records_for_run(
+            dagster_run.run_id, of_type=DagsterEventType.STEP_FAILURE
+        ).records
+        for record in records:
+            event = record.event_log_entry.dagster_event
+            if not (event.step_key or "").startswith(step_prefix):
+                continue
+            failure = event.step_failure_data.user_failure_data
+            value = failure.metadata.get(FAILED_TABLES) if failure is not None else None
+            for table, reason in (value.value if value is not None else {}).items():
+                reasons.setdefault(table, reason)
+    return reasons
 
 
 def current_version(instance: DagsterInstance, key: AssetKey) -> str | None:

@@ -14,6 +14,7 @@ from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
     AssetsDefinition,
+    Failure,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -24,13 +25,20 @@ from . import mysql as mq
 from . import postgres as pq
 from .assets import MIGRATION_RUN, ConvergeTranslator
 from .catalog import Catalog
-from .checks import Finding, markdown_table
+from .checks import markdown_table
 from .config import ConvergeConfig, SourceConfig
-from .conversion import UnsupportedTypePair, plan_table, quote_mysql
+from .conversion import plan_table, quote_mysql
 from .manifest import manifest_path, read_manifest, update_export_info, verify_manifest
 from .migration_log import append_event, events_for, events_markdown, make_event
 from .partition_status import run_check_problems, table_statuses
-from .refusals import format_key
+from .preflight import (
+    Finding,
+    not_null_suspects,
+    source_findings,
+    table_findings,
+    unknown_exclusions,
+)
+from .refusals import format_key, key_columns
 from .target_schema import TargetTable
 
 
@@ -44,72 +52,51 @@ def log_path(config: ConvergeConfig):
 def preflight_findings(
     source: SourceConfig,
     catalog: Catalog,
+    live: Catalog,
     targets: dict[str, TargetTable],
-    mysql_tables: set[str],
     null_counts: dict[tuple[str, str], tuple[int, str]],
 ) -> tuple[list[Finding], list[list[str]]]:
-    """Findings that block (or only inform) the load, and the conversion plan's rows."""
+    """Every finding of every table (what each table's own preflight will find when it moves,
+    NULLs counted now) and the conversion plan's rows."""
     findings: list[Finding] = []
     plan_rows: list[list[str]] = []
     for table in catalog.tables:
-        if table.name not in mysql_tables:
-            findings.append(Finding(table.name, "", "in the catalog but no longer in MySQL", True))
-        target = targets.get(table.name)
-        if target is None:
+        transforms = source.transforms.get(table.name)
+        blocking = table_findings(
+            source.name,
+            source.postgres_schema,
+            table,
+            live.get(table.name),
+            targets.get(table.name),
+            transforms,
+        )
+        findings += blocking
+        if blocking:
+            continue
+        target = targets[table.name]
+        for column in not_null_suspects(table, target):
+            nulls, first = null_counts.get((table.name, column), (0, ""))
             findings.append(
-                Finding(table.name, "", "only in MySQL: no such PostgreSQL table", True)
+                Finding(
+                    table.name,
+                    column,
+                    f"{nulls} NULL value(s) for a NOT NULL PostgreSQL column (first: {first})"
+                    if nulls
+                    else "nullable in MySQL, NOT NULL in PostgreSQL (no NULLs now)",
+                    bool(nulls),
+                )
             )
-            continue
-        for column in table.columns:
-            if target.column(column.name) is None:
-                findings.append(
-                    Finding(table.name, column.name, "CSV column not in the target table", True)
-                )
-        fed = set(table.column_names)
-        for tc in target.columns:
-            if tc.name not in fed and not tc.nullable and not tc.has_default:
-                findings.append(
-                    Finding(table.name, tc.name, "NOT NULL without default, not fed", True)
-                )
-        for column in table.columns:
-            tc = target.column(column.name)
-            if tc is None or tc.nullable or not column.nullable:
-                continue
-            nulls, first = null_counts.get((table.name, column.name), (0, ""))
-            if nulls:
-                findings.append(
-                    Finding(
-                        table.name,
-                        column.name,
-                        f"{nulls} NULL value(s) for a NOT NULL target column (first: {first})",
-                        True,
-                    )
-                )
-            else:
-                findings.append(
-                    Finding(
-                        table.name,
-                        column.name,
-                        "nullable in MySQL, NOT NULL in PostgreSQL (no NULLs now)",
-                        False,
-                    )
-                )
-        if any(target.column(c.name) is None for c in table.columns):
-            continue
-        try:
-            plan = plan_table(table, target, source.transforms.get(table.name))
-        except UnsupportedTypePair as e:
-            findings.append(Finding(table.name, "", str(e), True))
-            continue
+        plan = plan_table(table, target, transforms)
         plan_rows += [
             [table.name, c.column, c.mysql_type, c.postgres_type, c.rule] for c in plan.columns
         ]
-    for name in sorted(set(targets) - {t.name for t in catalog.tables}):
-        findings.append(Finding(name, "", "only in PostgreSQL: not fed by this source", False))
-    for name in sorted(mysql_tables - {t.name for t in catalog.tables} - set(source.exclude)):
-        findings.append(
-            Finding(name, "", "only in MySQL, not in the catalog (run `converge discover`)", False)
-        )
+    findings += source_findings(
+        [t.name for t in catalog.tables],
+        {t.name for t in live.tables},
+        set(targets),
+        source.exclude,
+        source.name,
+    )
     return findings, plan_rows
 
 
@@ -130,10 +117,11 @@ def build_target_schema_asset(
             AssetCheckSpec(
                 checks.SCHEMA_PREFLIGHT,
                 asset=key,
-                blocking=True,
                 partitions_def=MIGRATION_RUN,
-                description="Before any table moves: every CSV column exists in its target, every "
-                "NOT NULL target column is fed and receives no NULLs, every type pair is supported.",
+                description="Every finding of every table before any table moves: live MySQL "
+                "definitions against the catalog, every CSV column in its target, every NOT NULL "
+                "target column fed and free of NULLs, every type pair supported. It blocks no "
+                "table itself: each table's own table_preflight stops that table alone.",
             )
         ],
         description=(
@@ -155,34 +143,17 @@ def build_target_schema_asset(
         postgres = getattr(context.resources, postgres_key)
         with postgres.connect(source.postgres_database) as conn:
             targets = pq.read_target_schema(conn, source.postgres_schema)
-        null_counts: dict[tuple[str, str], tuple[int, str]] = {}
-        with mysql.connect(source.mysql_database) as conn, conn.cursor() as cur:
-            cur.execute(mq.TABLE_NAMES, (source.mysql_database,))
-            mysql_tables = {r[0] for r in cur.fetchall()}
-            for table in catalog.tables:
-                target = targets.get(table.name)
-                suspects = [
-                    c.name
-                    for c in table.columns
-                    if c.nullable and target and (tc := target.column(c.name)) and not tc.nullable
-                ]
-                if suspects and table.name in mysql_tables:
-                    cur.execute(mq.null_counts_sql(source.mysql_database, table.name, suspects))
-                    counts = cur.fetchone()
-                    for name, n in zip(suspects, counts, strict=True):
-                        first = ""
-                        if n:
-                            cur.execute(
-                                mq.first_row_where_sql(
-                                    source.mysql_database, table, f"{quote_mysql(name)} IS NULL"
-                                )
-                            )
-                            key_names = table.primary_key or tuple(table.column_names)
-                            first = format_key(dict(zip(key_names, cur.fetchone(), strict=True)))
-                        null_counts[(table.name, name)] = (int(n or 0), first)
-        findings, plan_rows = preflight_findings(
-            source, catalog, targets, mysql_tables, null_counts
-        )
+        with mysql.connect(source.mysql_database) as conn:
+            live = mq.discover(conn, source.name, source.mysql_database)
+            unknown = unknown_exclusions(source.exclude, {t.name for t in live.tables})
+            if unknown:
+                raise Failure(
+                    f"{source.name}: `exclude` names no table of MySQL database "
+                    f"{source.mysql_database!r}: {', '.join(map(repr, unknown))} (a typo "
+                    "excludes nothing); fix it in the config"
+                )
+            null_counts = count_nulls(conn, source, catalog, live, targets)
+        findings, plan_rows = preflight_findings(source, catalog, live, targets, null_counts)
         yield MaterializeResult(
             metadata={
                 "postgres_tables": len(targets),
@@ -195,6 +166,34 @@ def build_target_schema_asset(
         yield checks.schema_preflight(key, findings, len(catalog.tables))
 
     return _target_schema
+
+
+def count_nulls(
+    conn, source: SourceConfig, catalog: Catalog, live: Catalog, targets: dict[str, TargetTable]
+) -> dict[tuple[str, str], tuple[int, str]]:
+    """NULLs in MySQL columns whose PostgreSQL column is NOT NULL, and the first row holding
+    one, for the tables whose live definition is the catalog's."""
+    counts: dict[tuple[str, str], tuple[int, str]] = {}
+    with conn.cursor() as cur:
+        for table in catalog.tables:
+            target = targets.get(table.name)
+            if target is None or live.get(table.name) != table:
+                continue
+            suspects = not_null_suspects(table, target)
+            if not suspects:
+                continue
+            cur.execute(mq.null_counts_sql(source.mysql_database, table.name, suspects))
+            for name, n in zip(suspects, cur.fetchone(), strict=True):
+                first = ""
+                if n:
+                    cur.execute(
+                        mq.first_row_where_sql(
+                            source.mysql_database, table, f"{quote_mysql(name)} IS NULL"
+                        )
+                    )
+                    first = format_key(dict(zip(key_columns(table), cur.fetchone(), strict=True)))
+                counts[(table.name, name)] = (int(n or 0), first)
+    return counts
 
 
 # --- manifest -------------------------------------------------------------------------------
@@ -304,7 +303,14 @@ def build_migration_run_asset(
         names = {t.name for t in catalog.tables}
         with postgres.connect(source.postgres_database) as conn:
             targets = pq.read_target_schema(conn, source.postgres_schema)
-            fks = [fk for t in targets.values() if t.name in names for fk in t.foreign_keys]
+            # Every foreign key that touches a loaded table, those of PostgreSQL-only and
+            # excluded tables included: the loads replaced their parent rows.
+            fks = [
+                fk
+                for t in targets.values()
+                for fk in t.foreign_keys
+                if fk.table in names or fk.referenced_table in names
+            ]
             orphans = []
             for fk in fks:
                 n, sample = conn.execute(pq.orphan_rows(fk, source.postgres_schema, 5)).fetchone()

@@ -28,7 +28,7 @@ from dagster._core.utils import make_new_run_id
 from . import dagster_patches
 from .assets import MIGRATION_RUN, ConvergeTranslator
 from .builder import CLI_TAG, build_definitions, migrate_job_name, observe_job_name
-from .catalog import catalog_path, load_catalog
+from .catalog import source_catalog
 from .config import ConfigError, ConvergeConfig
 from .export import process_alive
 from .partition_status import (
@@ -147,7 +147,7 @@ def run_source(
     observe: bool = True,
 ) -> int:
     source = config.source(source_name)
-    catalog = load_catalog(catalog_path(config.path, source.name))
+    catalog = source_catalog(config.path, source.name, source.exclude)
     if catalog is None:
         raise ConfigError(
             f"source {source.name!r} has no catalog: run `converge discover --source {source.name}`"

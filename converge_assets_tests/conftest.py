@@ -25,9 +25,11 @@ from psycopg import sql
 from pymysql.constants import CLIENT
 
 from converge_assets.builder import build_definitions, migrate_job_name
-from converge_assets.catalog import catalog_path, write_catalog
+from converge_assets.assets import ConvergeTranslator
+from converge_assets.catalog import catalog_path, source_catalog, write_catalog
 from converge_assets.config import PROJECT_ROOT, ConvergeConfig, load_config
 from converge_assets.mysql import MySQLResource, discover
+from converge_assets.partition_status import table_statuses
 from converge_assets.runner import ensure_partition
 
 warnings.filterwarnings("ignore", category=PreviewWarning)
@@ -77,6 +79,27 @@ class Source:
         with MySQLResource(url=MYSQL_URL).connect(source.mysql_database) as conn:
             catalog = discover(conn, self.name, source.mysql_database, source.exclude)
         write_catalog(catalog, catalog_path(self.config.path, self.name))
+
+    def catalog(self):
+        """The tables the source moves (its catalog less what the config excludes)."""
+        source = self.config.source(self.name)
+        return source_catalog(self.config.path, self.name, source.exclude)
+
+    def statuses(self, instance: DagsterInstance, run: str = "run1"):
+        return table_statuses(
+            instance,
+            self.catalog().tables,
+            ConvergeTranslator(),
+            self.config.source(self.name),
+            run,
+        )
+
+    def set_options(self, **options) -> None:
+        """Change the source's settings in its config file (no new discover)."""
+        raw = yaml.safe_load(self.config.path.read_text())
+        raw["sources"][self.name].update(options)
+        self.config.path.write_text(yaml.safe_dump(raw))
+        self.config = load_config(self.config.path)
 
     def definitions(self):
         return build_definitions(load_config(self.config.path))

@@ -115,9 +115,7 @@ def test_bad_value_fails_only_its_table_naming_column_and_key(
     assert "migration failed" in capsys.readouterr().out
 
 
-def test_null_into_not_null_stops_the_run_before_anything_moves_naming_the_row(
-    make_source, instance
-):
+def test_null_into_not_null_stops_that_table_before_it_moves_naming_the_row(make_source, instance):
     source = make_source(
         GOOD + "CREATE TABLE `bad` (`id` int NOT NULL PRIMARY KEY, `request_url` text NULL);"
         "INSERT INTO `bad` VALUES (1, 'https://a'), (5, NULL), (6, NULL);",
@@ -130,9 +128,14 @@ def test_null_into_not_null_stops_the_run_before_anything_moves_naming_the_row(
     )
     findings = preflight.metadata["findings"].value
     assert "request_url" in findings and "2 NULL value(s)" in findings and "id=5" in findings
-    assert not [
-        e for e in result.get_asset_materialization_events() if e.asset_key.path[0] == "postgres"
+    loaded = [
+        e.asset_key.path[-1]
+        for e in result.get_asset_materialization_events()
+        if e.asset_key.path[0] == "postgres"
     ]
+    assert loaded == ["good"]  # the table beside it moves
+    assert source.postgres("SELECT count(*) FROM bad") == [(0,)]
+    assert not (source.run_dir() / "bad.csv").exists()
 
 
 def test_zero_dates_become_null_only_when_the_config_says_so_and_are_counted(make_source, instance):

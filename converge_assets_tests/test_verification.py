@@ -53,12 +53,12 @@ def log_events(source) -> list[dict]:
     return json.loads(path.read_text())["migration_runs"]
 
 
-def test_not_null_target_fed_nulls_fails_preflight_before_any_table_is_touched(
-    make_source, instance
-):
+def test_not_null_target_fed_nulls_stops_that_table_alone(make_source, instance):
     # space.name is nullable in MySQL, NOT NULL in PostgreSQL (as Kratos' request_url is).
     source = make_source(MYSQL_DDL.replace("'two', NULL", "NULL, NULL"), POSTGRES_DDL)
-    source.postgres("INSERT INTO untouched VALUES (42)")
+    source.postgres(
+        "INSERT INTO space (id, name) VALUES ('00000000-0000-4000-8000-000000000042', 'kept')"
+    )
     result = source.migrate(instance)
     assert not result.success
     preflight = [
@@ -67,13 +67,15 @@ def test_not_null_target_fed_nulls_fails_preflight_before_any_table_is_touched(
     assert len(preflight) == 1 and not preflight[0].passed
     findings = preflight[0].metadata["findings"].value
     assert "space" in findings and "name" in findings and "NULL value(s)" in findings
-    # Nothing moved: no export, no load; the target keeps its rows.
-    assert not [
-        e
+    # space did not move: no CSV, no load; the target keeps its rows. The others moved.
+    moved = {
+        tuple(e.asset_key.path)
         for e in result.get_asset_materialization_events()
         if e.asset_key.path[0] in ("csv", "postgres")
-    ]
-    assert source.postgres("SELECT id FROM untouched") == [(42,)]
+    }
+    assert ("csv", "src", "space") not in moved and ("postgres", "src", "space") not in moved
+    assert ("postgres", "src", "untouched") in moved
+    assert source.postgres("SELECT name FROM space") == [("kept",)]
 
 
 def test_tampered_csv_fails_the_manifest_check_and_is_refused_by_the_load(make_source, instance):

@@ -1,0 +1,207 @@
+"""Preflight: may a table move, judged on the live servers, never on the catalog alone.
+
+The catalog (`converge discover`) is a cache of definitions: the code location is built from it
+so it loads with no database reachable. Before a table's first row moves, its live MySQL
+definition is compared with its catalog entry and its live PostgreSQL table is read; any
+difference blocks that table alone, naming what changed and the command that refreshes the
+catalog. Findings about the source as a whole (a table on one side only) only inform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .catalog import Column, Table
+from .conversion import UnsupportedTypePair, plan_table
+from .target_schema import ForeignKey, TargetTable
+
+
+@dataclass(frozen=True)
+class Finding:
+    table: str
+    column: str
+    finding: str
+    blocking: bool
+
+    def __str__(self) -> str:
+        where = f"{self.table}.{self.column}" if self.column else self.table
+        return f"{where}: {self.finding}"
+
+
+class TableBlocked(Exception):
+    """A table the preflight does not let move; its findings say why."""
+
+    def __init__(self, source: str, table: str, findings: list[Finding]):
+        self.findings = tuple(findings)
+        reasons = "; ".join(
+            f"{f.column}: {f.finding}" if f.column else f.finding for f in self.findings
+        )
+        super().__init__(f"{source}.{table}: not moved: {reasons}")
+
+
+def refresh_hint(source: str) -> str:
+    return f"run `converge discover --source {source}`"
+
+
+# --- the live MySQL table against its catalog entry ------------------------------------------
+
+_COMPARED = ("column_type", "nullable", "charset", "extra")
+
+
+def _column_change(then: Column, now: Column) -> str | None:
+    changes = [
+        f"{name} {getattr(then, name)!r} -> {getattr(now, name)!r}"
+        for name in _COMPARED
+        if getattr(then, name) != getattr(now, name)
+    ]
+    return ", ".join(changes) or None
+
+
+def catalog_drift(source: str, cataloged: Table, live: Table | None) -> list[Finding]:
+    """How the live MySQL table differs from what `discover` recorded: each difference blocks
+    the table (its CSV would no longer hold what its catalog entry, its checks and its plan
+    describe)."""
+    hint = refresh_hint(source)
+    if live is None:
+        return [Finding(cataloged.name, "", f"dropped from MySQL after discover ({hint})", True)]
+    findings = []
+    then = {c.name: c for c in cataloged.columns}
+    now = {c.name: c for c in live.columns}
+    for name in now.keys() - then.keys():
+        findings.append(
+            Finding(
+                cataloged.name,
+                name,
+                f"added in MySQL after discover; not in the catalog ({hint})",
+                True,
+            )
+        )
+    for name in then.keys() - now.keys():
+        findings.append(
+            Finding(cataloged.name, name, f"dropped from MySQL after discover ({hint})", True)
+        )
+    for name in then.keys() & now.keys():
+        change = _column_change(then[name], now[name])
+        if change:
+            findings.append(
+                Finding(cataloged.name, name, f"changed in MySQL: {change} ({hint})", True)
+            )
+    if not findings and cataloged.column_names != live.column_names:
+        findings.append(
+            Finding(cataloged.name, "", f"columns reordered in MySQL after discover ({hint})", True)
+        )
+    if cataloged.primary_key != live.primary_key:
+        findings.append(
+            Finding(
+                cataloged.name,
+                "",
+                f"primary key changed in MySQL: ({', '.join(cataloged.primary_key)}) -> "
+                f"({', '.join(live.primary_key)}) ({hint})",
+                True,
+            )
+        )
+    return sorted(findings, key=lambda f: (f.column, f.finding))
+
+
+# --- the live PostgreSQL table against the MySQL table ---------------------------------------
+
+
+def target_findings(
+    source: str,
+    schema: str,
+    table: Table,
+    target: TargetTable | None,
+    transforms: dict[str, str] | None = None,
+) -> list[Finding]:
+    """What keeps the table's CSV from loading into its PostgreSQL table as it is now."""
+    if target is None:
+        return [Finding(table.name, "", f"no such table in PostgreSQL schema {schema!r}", True)]
+    findings = [
+        Finding(table.name, c.name, "column not in the PostgreSQL table", True)
+        for c in table.columns
+        if target.column(c.name) is None
+    ]
+    fed = set(table.column_names)
+    findings += [
+        Finding(table.name, tc.name, "NOT NULL without default in PostgreSQL, not fed", True)
+        for tc in target.columns
+        if tc.name not in fed and not tc.nullable and not tc.has_default
+    ]
+    if findings:
+        return findings
+    try:
+        plan_table(table, target, transforms)
+    except UnsupportedTypePair as e:
+        findings += [
+            Finding(
+                table.name,
+                c.column,
+                f"MySQL {c.mysql_type} -> PostgreSQL {c.postgres_type}: {c.reason}",
+                True,
+            )
+            for c in e.columns
+        ]
+    return findings
+
+
+def not_null_suspects(table: Table, target: TargetTable) -> list[str]:
+    """Columns nullable in MySQL and NOT NULL in PostgreSQL: a NULL there cannot load."""
+    return [
+        c.name
+        for c in table.columns
+        if c.nullable and (tc := target.column(c.name)) is not None and not tc.nullable
+    ]
+
+
+def table_findings(
+    source: str,
+    schema: str,
+    cataloged: Table,
+    live: Table | None,
+    target: TargetTable | None,
+    transforms: dict[str, str] | None = None,
+) -> list[Finding]:
+    """Every blocking finding of one table, from the live servers."""
+    drift = catalog_drift(source, cataloged, live)
+    if drift:
+        return drift
+    return target_findings(source, schema, cataloged, target, transforms)
+
+
+def source_findings(
+    cataloged: list[str],
+    live_mysql: set[str],
+    targets: set[str],
+    excluded: tuple[str, ...],
+    source: str,
+) -> list[Finding]:
+    """Tables on one side only: they inform, they never block another table."""
+    findings = [
+        Finding(name, "", "only in PostgreSQL: not fed by this source", False)
+        for name in sorted(targets - set(cataloged))
+    ]
+    findings += [
+        Finding(name, "", f"only in MySQL, not in the catalog ({refresh_hint(source)})", False)
+        for name in sorted(live_mysql - set(cataloged) - set(excluded))
+    ]
+    return findings
+
+
+def unknown_exclusions(excluded: tuple[str, ...], live_mysql: set[str]) -> list[str]:
+    """`exclude` entries that name no MySQL table: a typo there protects nothing."""
+    return [name for name in excluded if name not in live_mysql]
+
+
+def foreign_keys_into(
+    targets: dict[str, TargetTable], table: str, moved: set[str]
+) -> list[ForeignKey]:
+    """Foreign keys of tables this source does not load (PostgreSQL-only or excluded) that
+    reference `table`: the load replaces their parent rows, so it must keep every row they
+    point at."""
+    return [
+        fk
+        for child in targets.values()
+        if child.name not in moved
+        for fk in child.foreign_keys
+        if fk.referenced_table == table
+    ]
