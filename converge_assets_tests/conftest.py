@@ -24,8 +24,8 @@ from dagster import DagsterInstance, PreviewWarning, instance_for_test
 from psycopg import sql
 from pymysql.constants import CLIENT
 
-from converge_assets.builder import build_definitions, migrate_job_name
 from converge_assets.assets import ConvergeTranslator
+from converge_assets.builder import build_definitions, migrate_job_name
 from converge_assets.catalog import catalog_path, source_catalog, write_catalog
 from converge_assets.config import PROJECT_ROOT, ConvergeConfig, load_config
 from converge_assets.mysql import MySQLResource, discover
