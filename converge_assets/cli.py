@@ -28,6 +28,13 @@ def prepare_instance_environment() -> None:
     """`DAGSTER_HOME` defaults to the project (where dagster.yaml is); the instance's PostgreSQL
     database is created on first use."""
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT))
+    home = os.environ["DAGSTER_HOME"]
+    if not os.path.isfile(os.path.join(home, "dagster.yaml")):
+        # Dagster would print a warning and its telemetry banner, and keep runs in files there.
+        raise ConfigError(
+            f"DAGSTER_HOME ({home}) has no dagster.yaml: copy the project's "
+            f"({PROJECT_ROOT / 'dagster.yaml'}) there, or unset DAGSTER_HOME to use the project's"
+        )
     os.environ.setdefault("DAGSTER_POSTGRES_URL", DEFAULT_DAGSTER_POSTGRES_URL)
     ensure_postgres_database(os.environ["DAGSTER_POSTGRES_URL"])
 
@@ -179,9 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # noqa: BLE001 - one clear line, never a password
         from .mysql import SourceError
         from .postgres import TargetError
+        from .runner import RunRefused
 
-        if isinstance(e, SourceError | TargetError):
-            print(f"converge: {e}", file=sys.stderr)
+        if isinstance(e, SourceError | TargetError | RunRefused):
+            print(f"converge: {redact(str(e))}", file=sys.stderr)
             return 1
         raise
 

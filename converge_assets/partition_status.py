@@ -61,6 +61,21 @@ class TableStatus:
         return row_count(self.loaded)
 
     @property
+    def summary(self) -> str:
+        """The table's state in a few words: ok, blocked, what failed, or what is missing."""
+        if not self.problems:
+            return "ok"
+        failed = [k.name for k, record in self.checks.items() if _failed(record)]
+        if checks.TABLE_PREFLIGHT in failed:
+            return "blocked by table_preflight"
+        if failed:
+            return ", ".join(failed) + " failed"
+        return next(
+            (p for p in self.problems if p in ("not exported", "not loaded")),
+            "checks not evaluated",
+        )
+
+    @property
     def export_needed(self) -> bool:
         """A CSV that is missing or failed one of its checks (a miscount, a value PostgreSQL
         refused) is exported again; one that only waits for its load is not."""
@@ -226,10 +241,9 @@ def run_check_problems(
     instance: DagsterInstance, translator: ConvergeTranslator, source: SourceConfig, run: str
 ) -> list[str]:
     """The source-wide checks before the verdict that did not pass, each with its reason."""
-    keys = [
-        AssetCheckKey(translator.target_schema_key(source.name), checks.SCHEMA_PREFLIGHT),
-        AssetCheckKey(translator.manifest_key(source.name), checks.MANIFEST),
-    ]
+    # Not schema_preflight: it only sums up, before they move, what each table's own
+    # table_preflight decides when it moves.
+    keys = [AssetCheckKey(translator.manifest_key(source.name), checks.MANIFEST)]
     states = check_states(instance, keys, run)
     problems = []
     for k in keys:

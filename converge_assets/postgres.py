@@ -40,14 +40,27 @@ class PostgresResource(ConfigurableResource):
                 ],
             )
         except psycopg.Error as e:
+            said = " ".join(line.strip() for line in str(e).splitlines() if line.strip())
             raise TargetError(
-                f"cannot connect to PostgreSQL at {server} ({database}): {redact(str(e))}"
+                f"cannot connect to PostgreSQL at {server} ({database}): {redact(said)}"
             ) from None
         try:
             yield conn
         finally:
             with contextlib.suppress(Exception):
                 conn.close()
+
+
+@contextlib.contextmanager
+def run_lock(postgres: PostgresResource, database: str, name: str) -> Iterator[bool]:
+    """A session advisory lock on the target database, held while the block runs: whether it
+    was taken (False: another process holds it). The server frees it if the process dies."""
+    with postgres.connect(database) as conn:
+        conn.autocommit = True
+        taken = conn.execute(
+            "SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (name,)
+        ).fetchone()[0]
+        yield taken
 
 
 def table_ident(schema: str, table: str) -> sql.Composed:

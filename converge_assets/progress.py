@@ -2,8 +2,8 @@
 
 It follows the run's events in the Dagster instance (the same ones the UI shows): each table's
 export and load as they finish, its checks, and the progress lines long exports and loads log.
-On a terminal the table is redrawn in place; elsewhere (CI, a log file) each finished table is
-printed once.
+On a terminal the table is redrawn in place and erased at the end, where the run's summary
+takes its place; elsewhere (CI, a log file) only the summary is printed.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from dagster import DagsterEventType, DagsterInstance
 
 from .assets import SYSTEMS, ConvergeTranslator
-from .checks import EXPORT_CHECKS, LOAD_CHECKS
 
 
 @dataclass
@@ -25,11 +24,6 @@ class TableProgress:
     checks_failed: list[str] = field(default_factory=list)
     checks_passed: int = 0
     note: str = ""
-
-    def done(self) -> bool:
-        checks = self.checks_passed + len(self.checks_failed)
-        expected = len(EXPORT_CHECKS) + len(LOAD_CHECKS)
-        return self.load == "✗" or (self.load not in ("·", "…") and checks >= expected)
 
 
 class ProgressDisplay:
@@ -46,21 +40,24 @@ class ProgressDisplay:
         self.names = {self.translator.asset_name(t): t for t in tables}
         self.tables = {t: TableProgress() for t in tables}
         self.live = stream.isatty()
-        self.printed: set[str] = set()
         self.cursor = None
         self.drawn_lines = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._follow, daemon=True)
 
     def __enter__(self) -> ProgressDisplay:
-        self._thread.start()
+        if self.live:
+            self._thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
+        if not self.live:
+            return
         self._stop.set()
         self._thread.join()
-        self._poll()
-        self._render(final=True)
+        if self.drawn_lines:
+            self.stream.write(f"\x1b[{self.drawn_lines}F\x1b[J")
+            self.stream.flush()
 
     def _follow(self) -> None:
         while not self._stop.wait(0.5):
@@ -129,16 +126,10 @@ class ProgressDisplay:
         width = max(map(len, self.tables))
         return f"  {table.ljust(width)}  export {p.export:<10} load {p.load:<10} checks {checks}  {p.note}".rstrip()
 
-    def _render(self, final: bool = False) -> None:
-        if self.live:
-            if self.drawn_lines:
-                self.stream.write(f"\x1b[{self.drawn_lines}F\x1b[J")
-            lines = [self._line(t, p) for t, p in self.tables.items()]
-            self.stream.write("\n".join(lines) + "\n")
-            self.drawn_lines = len(lines)
-        else:
-            for table, p in self.tables.items():
-                if table not in self.printed and (p.done() or final and p.export != "·"):
-                    self.printed.add(table)
-                    self.stream.write(self._line(table, p) + "\n")
+    def _render(self) -> None:
+        if self.drawn_lines:
+            self.stream.write(f"\x1b[{self.drawn_lines}F\x1b[J")
+        lines = [self._line(t, p) for t, p in self.tables.items()]
+        self.stream.write("\n".join(lines) + "\n")
+        self.drawn_lines = len(lines)
         self.stream.flush()

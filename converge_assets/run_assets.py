@@ -30,7 +30,12 @@ from .config import ConvergeConfig, SourceConfig
 from .conversion import plan_table, quote_mysql
 from .manifest import manifest_path, read_manifest, update_export_info, verify_manifest
 from .migration_log import append_event, events_for, events_markdown, make_event
-from .partition_status import run_check_problems, table_statuses
+from .partition_status import (
+    TableStatus,
+    failure_reasons,
+    run_check_problems,
+    table_statuses,
+)
 from .preflight import (
     Finding,
     not_null_suspects,
@@ -329,40 +334,42 @@ def build_migration_run_asset(
             conn.rollback()
         fk_check = checks.foreign_keys(key, orphans, len(fks))
         seq_check = checks.sequences(key, behind, len(sequences))
-        drift_check = checks.source_drift(
-            key, drifted_tables(getattr(context.resources, mysql_key), config, source, run)
-        )
+        drift = drifted_tables(getattr(context.resources, mysql_key), config, source, run)
+        drift_check = checks.source_drift(key, drift)
 
         statuses = table_statuses(context.instance, catalog.tables, translator, source, run)
-        run_checks = run_check_problems(context.instance, translator, source, run)
+        reasons = failure_reasons(context.instance, f"{source.name}_tables", run)
         failed_tables = [s for s in statuses if s.problems]
-        failed_checks = run_checks + [
+        failed_checks = run_check_problems(context.instance, translator, source, run) + [
             f"{c.check_name}: {c.description or 'failed'}"
             for c in (fk_check, seq_check)
             if not c.passed
         ]
-        status = "completed" if not failed_tables and not failed_checks else "failed"
-        # Drift is a warning: the target holds the source as it was at export time.
-        warning = f"; warning: {drift_check.description}" if not drift_check.passed else ""
-        message = (
-            f"{len(statuses)} table(s) exported, loaded and verified"
-            if status == "completed"
-            else f"{len(failed_tables)} table(s) failed"
-            + (f" ({', '.join(s.table for s in failed_tables[:10])})" if failed_tables else "")
-            + (f"; failed checks: {'; '.join(failed_checks)}" if failed_checks else "")
-        ) + warning
-        append_event(log_path(config), make_event(status, message, run=run, source=source.name))
+        drifted = [table for table, _, _ in drift]
+        status, message = verdict(statuses, reasons, failed_checks, drifted)
+        # Drift is not completion: the target holds those tables as they were at export time
+        # until `--changed-only` moves them again.
+        logged = {"drifted": "in_progress"}.get(status, status)
+        append_event(log_path(config), make_event(logged, message, run=run, source=source.name))
         yield MaterializeResult(
             metadata={
                 "status": status,
                 "message": message,
                 "tables": len(statuses),
                 "failed_tables": len(failed_tables),
+                "failed_checks": MetadataValue.json(failed_checks),
+                "drifted_tables": MetadataValue.json(drifted),
                 "dagster/row_count": sum(s.loaded_rows or 0 for s in statuses),
                 "table_status": markdown_table(
-                    ["table", "exported rows", "loaded rows", "problems"],
+                    ["table", "exported rows", "loaded rows", "problems", "why"],
                     [
-                        [s.table, s.exported_rows, s.loaded_rows, "; ".join(s.problems) or "none"]
+                        [
+                            s.table,
+                            s.exported_rows,
+                            s.loaded_rows,
+                            "; ".join(s.problems) or "none",
+                            "; ".join(table_reasons(s, reasons)),
+                        ]
                         for s in statuses
                     ],
                 ),
@@ -376,6 +383,43 @@ def build_migration_run_asset(
         yield drift_check
 
     return _migration_run
+
+
+def table_reasons(status: TableStatus, reasons: dict[str, str]) -> list[str]:
+    """Why a table failed: what its step said, then what its failed checks said that the step
+    did not already say."""
+    said = reasons.get(status.table)
+    checks_said = [r for r in status.reasons if not (said and r.split(": ", 1)[-1] in said)]
+    return [said, *checks_said] if said else checks_said
+
+
+def verdict(
+    statuses: list[TableStatus],
+    reasons: dict[str, str],
+    failed_checks: list[str],
+    drifted: list[str],
+) -> tuple[str, str]:
+    """`completed`, `drifted` (all verified, but MySQL tables changed after their export) or
+    `failed`, and a message naming every failed table with its reason."""
+    failed = [s for s in statuses if s.problems]
+    if not failed and not failed_checks:
+        if drifted:
+            return "drifted", (
+                f"{len(statuses)} table(s) exported, loaded and verified, but "
+                f"{', '.join(drifted)} changed in MySQL after their export: converge with "
+                "--changed-only"
+            )
+        return "completed", f"{len(statuses)} table(s) exported, loaded and verified"
+    parts = [
+        f"{s.table}: {'; '.join(table_reasons(s, reasons)) or '; '.join(s.problems)}"
+        for s in failed
+    ]
+    message = f"{len(failed)} table(s) failed" + "".join(f"; {p}" for p in parts)
+    if failed_checks:
+        message += f"; failed checks: {'; '.join(failed_checks)}"
+    if drifted:
+        message += f"; changed in MySQL after their export: {', '.join(drifted)}"
+    return "failed", message
 
 
 def drifted_tables(mysql, config: ConvergeConfig, source: SourceConfig, run: str) -> list[tuple]:

@@ -10,12 +10,12 @@ import multiprocessing
 import multiprocessing.forkserver
 import os
 import socket
-import sys
 import time
 
 import sqlalchemy.exc
 from dagster import (
     AssetKey,
+    DagsterEventType,
     DagsterInstance,
     DagsterRunStatus,
     RunsFilter,
@@ -26,24 +26,41 @@ from dagster._core.storage.tags import PARTITION_NAME_TAG
 from dagster._core.utils import make_new_run_id
 
 from . import dagster_patches
+from . import postgres as pq
 from .assets import MIGRATION_RUN, ConvergeTranslator
 from .builder import CLI_TAG, build_definitions, migrate_job_name, observe_job_name
-from .catalog import source_catalog
-from .config import ConfigError, ConvergeConfig
+from .catalog import Catalog, source_catalog
+from .config import ConfigError, ConvergeConfig, SourceConfig, redact
 from .export import process_alive
+from .mysql import MySQLResource
 from .partition_status import (
     changed_tables,
+    failure_reasons,
     latest_materialization,
     table_statuses,
     unfinished_assets,
 )
+from .postgres import PostgresResource
 from .progress import ProgressDisplay
+from .run_assets import table_reasons
 
-# The terminal shows progress and problems; Dagster's step-by-step DEBUG events stay in the
-# instance, where the UI shows them.
+# The terminal shows progress, the summary and every reason; Dagster's events (stack traces
+# included) stay in the instance, where the UI shows them.
 HOST_TAG, PID_TAG = "converge/host", "converge/pid"  # where a CLI run's process lives
-QUIET = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-WARNINGS_ONLY = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+SILENT = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+IN_PROGRESS = [
+    DagsterRunStatus.QUEUED,
+    DagsterRunStatus.NOT_STARTED,
+    DagsterRunStatus.STARTING,
+    DagsterRunStatus.STARTED,
+    DagsterRunStatus.CANCELING,
+]
+# `converge run`'s exit status
+COMPLETED, FAILED, DRIFTED = 0, 1, 3
+
+
+class RunRefused(Exception):
+    """`converge run` will not start: what is in the way is in the message."""
 
 
 def open_instance() -> DagsterInstance:
@@ -132,9 +149,33 @@ def failed_selection(instance, source, catalog, translator, run_key) -> list[Ass
 def observe_source(defs, instance: DagsterInstance, source: str) -> bool:
     """Record every source table's current data version (what `--changed-only` compares)."""
     result = defs.resolve_job_def(observe_job_name(source)).execute_in_process(
-        instance=instance, tags={CLI_TAG: "observe"}, run_config=QUIET, raise_on_error=False
+        instance=instance, tags={CLI_TAG: "observe"}, run_config=SILENT, raise_on_error=False
     )
     return result.success
+
+
+def check_servers(source: SourceConfig) -> None:
+    """Both servers and both databases answer: otherwise one line says which (a wrong
+    password, an unreachable host, a missing database) before anything starts."""
+    with MySQLResource(url=source.mysql_url()).connect(source.mysql_database):
+        pass
+    with PostgresResource(url=source.postgres_url()).connect(source.postgres_database):
+        pass
+
+
+def runs_in_progress(instance: DagsterInstance, source: str, run_key: str) -> list[str]:
+    """Dagster runs of this source's partition that have not ended (launched from the UI or by
+    another `converge run`)."""
+    translator = ConvergeTranslator()
+    runs = instance.get_runs(
+        filters=RunsFilter(tags={PARTITION_NAME_TAG: run_key}, statuses=IN_PROGRESS)
+    )
+    return [
+        r.run_id
+        for r in runs
+        if r.job_name == migrate_job_name(source)
+        or any(translator.source_of(k) == source for k in r.asset_selection or ())
+    ]
 
 
 def run_source(
@@ -152,6 +193,27 @@ def run_source(
         raise ConfigError(
             f"source {source.name!r} has no catalog: run `converge discover --source {source.name}`"
         )
+    check_servers(source)
+    postgres = PostgresResource(url=source.postgres_url())
+    lock = f"converge_assets run {source.name} {run_key}"
+    with pq.run_lock(postgres, source.postgres_database, lock) as taken:
+        if not taken:
+            raise RunRefused(
+                f"run {run_key!r} of source {source.name!r} is already running in another "
+                "`converge run`: wait for it to end, then look at its verdict"
+            )
+        return _run_source(config, source, catalog, run_key, only_failed, changed_only, observe)
+
+
+def _run_source(
+    config: ConvergeConfig,
+    source: SourceConfig,
+    catalog: Catalog,
+    run_key: str,
+    only_failed: bool,
+    changed_only: bool,
+    observe: bool,
+) -> int:
     translator = ConvergeTranslator()
     defs = build_definitions(config, translator)
     job = defs.resolve_job_def(migrate_job_name(source.name))
@@ -159,10 +221,17 @@ def run_source(
     if in_processes:
         start_step_process_server()  # it imports the code while the tables are observed
     instance = open_instance()
+    for dead in fail_dead_runs(instance, job.name):
+        print(f"{source.name}: run {dead} had lost its process: marked failed")
+    busy = runs_in_progress(instance, source.name, run_key)
+    if busy:
+        raise RunRefused(
+            f"run {run_key!r} of source {source.name!r} is already running (Dagster run "
+            f"{', '.join(busy)}): wait for it to end, then look at its verdict"
+        )
     ensure_partition(instance, run_key)
     if (observe or changed_only) and not observe_source(defs, instance, source.name):
-        print(f"{source.name}: observing the MySQL tables failed", file=sys.stderr)
-        return 1
+        raise RunRefused(f"{source.name}: observing the MySQL tables failed")
     selection = None
     if only_failed:
         selection = failed_selection(instance, source, catalog, translator, run_key)
@@ -182,8 +251,6 @@ def run_source(
             + (f": {', '.join(changed)}" if changed else "")
         )
     ensure_pools(instance, job)
-    for dead in fail_dead_runs(instance, job.name):
-        print(f"{source.name}: run {dead} had lost its process: marked failed")
     run_id = make_new_run_id()
     tags = {CLI_TAG: "run", HOST_TAG: socket.gethostname(), PID_TAG: str(os.getpid())}
     with ProgressDisplay(instance, run_id, source.name, [t.name for t in catalog.tables]):
@@ -196,7 +263,7 @@ def run_source(
                 asset_selection=selection,
                 run_id=run_id,
                 tags=tags,
-                run_config=WARNINGS_ONLY,  # the display shows progress
+                run_config=SILENT,  # the display shows progress
                 raise_on_error=False,
             ).success
     verdict_key = translator.migration_run_key(source.name)
@@ -207,7 +274,7 @@ def run_source(
             partition_key=run_key,
             asset_selection=[verdict_key],
             tags={CLI_TAG: "verdict"},
-            run_config=QUIET,
+            run_config=SILENT,
             raise_on_error=False,
         )
     return print_summary(instance, catalog, translator, source, run_key, run_id)
@@ -241,7 +308,7 @@ def run_in_processes(
         "converge_assets.definitions", "migrate_job", reconstructable_args=(source,)
     )
     run_config = {
-        **WARNINGS_ONLY,
+        **SILENT,
         "execution": {
             "config": {
                 "multiprocess": {
@@ -263,6 +330,9 @@ def run_in_processes(
 
 
 def print_summary(instance, catalog, translator, source, run_key: str, run_id: str) -> int:
+    """One table of every table, then one line for each thing that failed, with its reason.
+    Returns the exit status: COMPLETED, FAILED, or DRIFTED (everything verified, but MySQL
+    tables changed after their export: converge with --changed-only)."""
     statuses = table_statuses(instance, catalog.tables, translator, source, run_key)
     rows = []
     for s in statuses:
@@ -273,12 +343,12 @@ def print_summary(instance, catalog, translator, source, run_key: str, run_id: s
                 f"{s.loaded_rows:,}" if s.loaded_rows is not None else "-",
                 f"{_meta(s.exported, 'bytes') or 0:,}",
                 f"{seconds:.2f}",
-                "ok" if not s.problems else "; ".join(s.problems),
+                s.summary,
             ]
         )
     verdict = latest_materialization(instance, translator.migration_run_key(source.name), run_key)
     status = _meta(verdict, "status") or "unknown"
-    header = ["table", "rows", "bytes", "seconds", "checks"]
+    header = ["table", "rows", "bytes", "seconds", "status"]
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for r in [header, *rows]:
         print("  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
@@ -288,9 +358,55 @@ def print_summary(instance, catalog, translator, source, run_key: str, run_id: s
         f"\n{source.name} run {run_key}: {len(statuses) - len(failed)}/{len(statuses)} tables ok, "
         f"{total_rows:,} rows loaded; migration {status} (Dagster run {run_id})"
     )
-    if verdict is not None and status != "completed":
-        print(f"  {_meta(verdict, 'message')}")
-    return 0 if status == "completed" and not failed else 1
+    for line in failure_lines(instance, source, run_key, run_id, failed, verdict):
+        print(f"  {line}")
+    if status == "completed" and not failed:
+        return COMPLETED
+    return DRIFTED if status == "drifted" and not failed else FAILED
+
+
+def failure_lines(instance, source, run_key: str, run_id: str, failed, verdict) -> list[str]:
+    """Why, in one line each: every failed table, every failed step that is not a table step
+    (the preflight asset, the manifest), every failed or warning check of the verdict."""
+    table_step = f"{source.name}_tables"
+    reasons = failure_reasons(instance, table_step, run_key)
+    lines = [
+        f"{s.table}: {'; '.join(table_reasons(s, reasons)) or '; '.join(s.problems)}"
+        for s in failed
+    ]
+    lines += [
+        f"{step}: {description}"
+        for step, description in step_failures(instance, run_id)
+        if not step.startswith(table_step)
+    ]
+    # A check the failed tables kept from running says nothing more than they do.
+    lines += [
+        c for c in _meta(verdict, "failed_checks") or [] if not (failed and "not evaluated" in c)
+    ]
+    drift = _meta(verdict, "drifted_tables")
+    if drift:
+        lines.append(
+            f"source_drift: MySQL tables changed after their export: {', '.join(drift)}; the "
+            "target holds them as they were then. Converge with: converge run --source "
+            f"{source.name} --run {run_key} --changed-only"
+        )
+    return lines
+
+
+def step_failures(instance: DagsterInstance, run_id: str) -> list[tuple[str, str]]:
+    """(step, what its failure said) for every failed step of a Dagster run."""
+    if not instance.has_run(run_id):
+        return []
+    failures = []
+    for record in instance.get_records_for_run(
+        run_id, of_type=DagsterEventType.STEP_FAILURE
+    ).records:
+        event = record.event_log_entry.dagster_event
+        user = event.step_failure_data.user_failure_data
+        error = event.step_failure_data.error
+        said = (user.description if user else None) or (error.message.strip() if error else "")
+        failures.append((event.step_key, redact(said.splitlines()[0] if said else "failed")))
+    return failures
 
 
 def _meta(record, name: str):

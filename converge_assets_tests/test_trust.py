@@ -3,11 +3,20 @@ problem stays that table's, and every reason is said where the user looks."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import time
+from subprocess import PIPE
+
 import pytest
 from dagster import AssetCheckKey, AssetKey
 
 from converge_assets import checks
+from converge_assets.config import PROJECT_ROOT
 from converge_assets.partition_status import check_states
+from converge_assets_tests.conftest import converge, postgres_connect
 
 ROLES = """
 CREATE TABLE `roles` (`id` int NOT NULL PRIMARY KEY, `name` varchar(50) NOT NULL);
@@ -196,3 +205,155 @@ def test_exclude_applies_at_run_time_and_a_typo_is_an_error(make_source, instanc
     failure = result.get_step_failure_events()[0].step_failure_data.user_failure_data
     assert "'role'" in failure.description and "exclude" in failure.description
     assert source.postgres("SELECT id FROM roles") == [(99,)]
+
+
+# --- what `converge` says ----------------------------------------------------------------------
+
+
+def converge_env(source, dagster_home, **extra) -> dict:
+    home, dagster_url = dagster_home
+    return {
+        **os.environ,
+        "CONVERGE_CONFIG": str(source.config.path),
+        "DAGSTER_HOME": str(home),
+        "DAGSTER_POSTGRES_URL": dagster_url,
+        **extra,
+    }
+
+
+def assert_no_noise(out) -> None:
+    text = out.stdout + out.stderr
+    assert "Traceback" not in text
+    assert " - dagster - " not in text  # Dagster's own log lines
+    assert "Telemetry" not in text and "No dagster instance configuration" not in text
+
+
+def test_converge_run_prints_one_line_per_failed_table_with_its_reason(make_source, dagster_home):
+    source = make_source(
+        ROLES
+        + """
+        CREATE TABLE `nulls` (`id` int NOT NULL PRIMARY KEY, `must` varchar(9) NULL);
+        INSERT INTO `nulls` VALUES (1, 'a'), (5, NULL);
+        """,
+        ROLES_PG + "CREATE TABLE nulls (id int PRIMARY KEY, must varchar(9) NOT NULL);",
+    )
+    source.mysql("ALTER TABLE `roles` ADD `note` varchar(50) NULL")
+    out = converge("run", "--source", "src", "--run", "r1", env=converge_env(source, dagster_home))
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert_no_noise(out)
+    lines = out.stdout.splitlines()
+    assert sum(line.startswith("table ") for line in lines) == 1  # one summary
+    assert "1/3 tables ok" in out.stdout and "migration failed" in out.stdout
+    roles = next(line for line in lines if line.startswith("  roles: "))
+    assert "note" in roles and "added in MySQL after discover" in roles
+    assert "converge discover --source src" in roles
+    nulls = next(line for line in lines if line.startswith("  nulls: "))
+    assert "must" in nulls and "NULL value(s)" in nulls and "id=5" in nulls
+    assert source.postgres("SELECT count(*) FROM other") == [(2,)]
+
+
+@pytest.mark.parametrize(
+    ("case", "variable", "value", "words"),
+    [
+        (
+            "wrong_password",
+            "CONVERGE_MYSQL_URL",
+            "mysql://root:s3cret-pw@127.0.0.1:3306",
+            ["cannot connect to MySQL", "Access denied"],
+        ),
+        (
+            "unreachable_server",
+            "CONVERGE_POSTGRES_URL",
+            "postgresql://postgres:s3cret-pw@127.0.0.1:1",
+            ["cannot connect to PostgreSQL at postgresql://postgres@127.0.0.1:1"],
+        ),
+        ("missing_database", None, None, ["Unknown database", "no_such_database"]),
+    ],
+    ids=lambda v: v if isinstance(v, str) and "_" in v and "/" not in v else "",
+)
+def test_expected_failures_are_one_clear_line(
+    make_source, dagster_home, case, variable, value, words
+):
+    source = make_source(ROLES, ROLES_PG)
+    env = converge_env(source, dagster_home)
+    if variable:
+        env[variable] = value
+    else:
+        source.set_options(mysql_database="no_such_database")
+    out = converge("run", "--source", "src", "--run", "r1", env=env)
+    assert out.returncode == 1
+    assert_no_noise(out)
+    assert out.stdout == ""
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    line = lines[0]
+    assert line.startswith("converge: ")
+    for word in words:
+        assert word in line, line
+    assert "s3cret-pw" not in line
+
+
+def test_a_dagster_home_without_dagster_yaml_is_a_clear_error(make_source, dagster_home, tmp_path):
+    source = make_source(ROLES, ROLES_PG)
+    empty = tmp_path / "empty_home"
+    empty.mkdir()
+    out = converge(
+        "run", "--source", "src", env=converge_env(source, dagster_home, DAGSTER_HOME=str(empty))
+    )
+    assert out.returncode == 2
+    assert_no_noise(out)
+    assert "has no dagster.yaml" in out.stderr and str(empty) in out.stderr
+
+
+def test_drift_is_not_completion(make_source, dagster_home):
+    source = make_source(ROLES, ROLES_PG)
+    env = converge_env(source, dagster_home)
+    out = converge("run", "--source", "src", "--run", "r1", env=env)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "migration completed" in out.stdout
+
+    source.mysql("UPDATE `roles` SET `name` = 'owner' WHERE `id` = 1")
+    out = converge("run", "--source", "src", "--run", "r1", "--only-failed", env=env)
+    assert out.returncode == 3, out.stdout + out.stderr
+    assert_no_noise(out)
+    assert "migration drifted" in out.stdout
+    drift = next(line for line in out.stdout.splitlines() if "source_drift" in line)
+    assert "roles" in drift and "other" not in drift and "--changed-only" in drift
+    log = json.loads((source.config.export_dir / "migration_log.json").read_text())
+    assert log["migration_runs"][-1]["status"] == "in_progress"
+    assert "roles" in log["migration_runs"][-1]["message"]
+
+    out = converge("run", "--source", "src", "--run", "r1", "--changed-only", env=env)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "1 of 2 table(s) changed: roles" in out.stdout
+    assert source.postgres("SELECT name FROM roles WHERE id = 1") == [("owner",)]
+
+
+def test_the_same_run_key_twice_at_once_is_refused_and_the_first_verdict_stands(
+    make_source, dagster_home
+):
+    source = make_source(ROLES, ROLES_PG)
+    env = converge_env(source, dagster_home)
+    command = [sys.executable, "-m", "converge_assets.cli", "run", "--source", "src", "--run", "r1"]
+    with postgres_connect(source.postgres_database) as holder:
+        # The app holds `roles`: the first run's load of it waits, mid-run, until we let go.
+        holder.autocommit = False
+        holder.execute("LOCK TABLE roles IN ACCESS EXCLUSIVE MODE")
+        first = subprocess.Popen(
+            command, env=env, cwd=PROJECT_ROOT, stdout=PIPE, stderr=PIPE, text=True
+        )
+        deadline = time.monotonic() + 120
+        while not source.postgres(
+            "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND query LIKE 'LOCK TABLE ONLY%roles%'"
+        ):
+            assert time.monotonic() < deadline and first.poll() is None, first.communicate()
+            time.sleep(0.2)
+        second = converge("run", "--source", "src", "--run", "r1", env=env)
+        holder.rollback()
+    out, err = first.communicate(timeout=300)
+    assert second.returncode == 1, second.stdout + second.stderr
+    assert "already running" in second.stderr and second.stdout == ""
+    assert first.returncode == 0, out + err
+    assert "2/2 tables ok" in out and "migration completed" in out
+    assert source.postgres("SELECT id FROM roles ORDER BY id") == [(1,), (2,)]
