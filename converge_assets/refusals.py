@@ -129,18 +129,22 @@ def _broken_refusals(mysql, source, table, key: dict, refusals) -> tuple[dict, l
     """The MySQL row of `key` (its key as MySQL has it) and which refusals it breaks."""
     db = source.mysql_database
     names = ", ".join(quote_mysql(k) for k in key)
-    where = " AND ".join(f"{quote_mysql(k)} = %s" for k in key)
+    where = " AND ".join(f"{_literal_percent(quote_mysql(k))} = %s" for k in key)
     tests = ", ".join(f"COALESCE({r.condition_sql}, 0) <> 0" for r in refusals)
     params = [_key_param(table, k, v) for k, v in key.items()]
+    select = _literal_percent(f"SELECT {names}, {tests} FROM {q.qualified(db, table.name)}")
     with mysql.connect(db) as conn, conn.cursor() as cur:
-        cur.execute(
-            f"SELECT {names}, {tests} FROM {q.qualified(db, table.name)} WHERE {where} LIMIT 1",
-            params,
-        )
+        cur.execute(f"{select} WHERE {where} LIMIT 1", params)
         row = cur.fetchone()
     if row is None:
         return None
     return dict(zip(key, row[: len(key)], strict=True)), [bool(v) for v in row[len(key) :]]
+
+
+def _literal_percent(sql_text: str) -> str:
+    """pymysql formats a query that has parameters with `%`: a `%` of a name (`100%`) or of a
+    condition (`MICROSECOND(x) % 1000`, `LIKE '% '`) must be doubled to stay itself."""
+    return sql_text.replace("%", "%%")
 
 
 def _key_param(table: Table, name: str, text: str) -> str | bytes:
