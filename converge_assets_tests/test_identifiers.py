@@ -18,6 +18,7 @@ import pymysql
 import pytest
 
 from converge_assets import checks
+from converge_assets.runner import run_source
 from converge_assets_tests.conftest import mysql_connect
 from converge_assets_tests.exact import (
     TRANSLATOR,
@@ -351,3 +352,26 @@ def test_a_refused_value_of_an_odd_table_names_its_column_and_key(make_source, i
     assert f'src.100% `off`.a"b: {reason}' in message, message
     assert "%s=2" in message, message
     assert source.postgres(f"SELECT count(*) FROM {pg(bad.table)}") == [(0,)]
+
+
+def test_the_cutover_path_observes_and_moves_only_the_changed_odd_table(
+    odd_source, instance, monkeypatch
+):
+    # `converge run` observes every table first (CHECKSUM TABLE, data versions), then
+    # `--changed-only` moves the ones whose version changed: odd names on that path too.
+    monkeypatch.setattr("converge_assets.runner.DagsterInstance.get", lambda: instance)
+    assert run_source(odd_source.config, "src", "prod") == 0
+    odd_source.mysql("UPDATE `a/b` SET v = 'changed' WHERE id = 0")
+    assert run_source(odd_source.config, "src", "prod", changed_only=True) == 0
+    cutover = instance.get_runs(limit=1)[0]
+    moved = {
+        e.dagster_event.asset_key
+        for e in instance.all_logs(cutover.run_id)
+        if e.dagster_event and e.dagster_event.is_step_materialization
+    }
+    assert {k for k in moved if k.path[0] in ("csv", "postgres")} == {
+        TRANSLATOR.export_key("src", "a/b"),
+        TRANSLATOR.load_key("src", "a/b"),
+    }
+    assert odd_source.postgres('SELECT v FROM "a/b" WHERE id = 0') == [("changed",)]
+    assert odd_source.postgres("SELECT v FROM a_b WHERE id = 0") == [("a_b row 0",)]
