@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import pymysql
@@ -335,11 +335,20 @@ PERCENT_CONDITIONS = (
 )
 
 
+# Table and column names that read like COPY's own context (`COPY t, line N, column c: "v"`).
+TABLE_NAMES = {"percent": "100% `off`", "copy context": "t, line 1, column x: y"}
+COLUMN_NAMES = {"percent": 'a"b', "copy context": "a: b"}
+
+
+@pytest.mark.parametrize("names", sorted(TABLE_NAMES))
 @pytest.mark.parametrize("where", sorted(REFUSED))
-def test_a_refused_value_of_an_odd_table_names_its_column_and_key(make_source, instance, where):
+def test_a_refused_value_of_an_odd_table_names_its_column_and_key(
+    make_source, instance, where, names
+):
     column, rows, reason = REFUSED[where]
+    table, column = TABLE_NAMES[names], replace(column, name=COLUMN_NAMES[names])
     bad = Spec(
-        "100% `off`",
+        table,
         (Col("%s", pk("int"), "int PRIMARY KEY"), column, *PERCENT_CONDITIONS),
         tuple((*row, None, "ab") for row in rows),
     )
@@ -349,7 +358,7 @@ def test_a_refused_value_of_an_odd_table_names_its_column_and_key(make_source, i
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure)
     message = failure.event_specific_data.error.message
-    assert f'src.100% `off`.a"b: {reason}' in message, message
+    assert f"src.{table}.{column.name}: {reason}" in message, message
     assert "%s=2" in message, message
     assert source.postgres(f"SELECT count(*) FROM {pg(bad.table)}") == [(0,)]
 
