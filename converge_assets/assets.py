@@ -118,11 +118,17 @@ class ConvergeTranslator:
     def run_dir(self, export_dir: Path, source: str, run: str) -> Path:
         return export_dir / source / run
 
+    def file_stem(self, table: str) -> str:
+        """The table's name as a file name: MySQL allows `/` in a table name, so it is
+        escaped as `%2F` (and `%` as `%25`, so `a/b` and `a%2Fb` stay apart); replacing it
+        with `_` made `a/b` and `a_b` write the same CSV file."""
+        return table.replace("%", "%25").replace("/", "%2F")
+
     def csv_name(self, table: str) -> str:
-        return f"{table.replace('/', '_')}.csv"
+        return f"{self.file_stem(table)}.csv"
 
     def fingerprint_name(self, table: str) -> str:
-        return f"{table.replace('/', '_')}.fingerprint.json"
+        return f"{self.file_stem(table)}.fingerprint.json"
 
 
 def column_schema(table: Table) -> TableSchema:

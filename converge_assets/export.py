@@ -49,7 +49,9 @@ class ExportResult:
 
 def csv_header(columns: list[str]) -> bytes:
     def field_(name: str) -> str:
-        if any(ch in name for ch in ',"\r\n') or name != name.strip():
+        # A backslash too: a header line reading `\.` alone (one column named so) would be
+        # COPY's end-of-data marker.
+        if any(ch in name for ch in ',"\r\n\\') or name != name.strip():
             return '"' + name.replace('"', '""') + '"'
         return name
 

@@ -306,10 +306,12 @@ def parity_buckets_sql(
     database: str, table: str, key: list[str], row: list[str], buckets: int
 ) -> str:
     """Per key bucket: rows and the exact sum of a 60-bit slice of each row's MD5."""
+    # GROUP BY the position, never an alias: MySQL resolves a GROUP BY name against the
+    # table's columns first, so a column named like the alias would be grouped by instead.
     return (
-        f"SELECT {_parity_bucket(_concat(key), buckets)} AS b, COUNT(*), "
+        f"SELECT {_parity_bucket(_concat(key), buckets)}, COUNT(*), "
         f"CAST(SUM(CAST(CONV(LEFT(MD5({_concat(row)}), 15), 16, 10) AS UNSIGNED)) AS CHAR) "
-        f"FROM {qualified(database, table)} GROUP BY b"
+        f"FROM {qualified(database, table)} GROUP BY 1"
     )
 
 

@@ -50,16 +50,32 @@ class RejectedByPostgres(Exception):
     def from_copy_error(cls, message: str, context: str, csv_path: Path) -> RejectedByPostgres:
         """COPY's context reads `COPY t, line N, column c: "value"`; N counts CSV records
         (the header is line 1), whatever line breaks the quoted fields hold."""
-        line = re.search(r", line (\d+)", context)
-        column = re.search(r", line \d+, column (.+?): ", context) or re.search(
-            r'in column "((?:[^"]|"")+)"', message
-        )
-        return cls(
-            message,
-            csv_path,
-            int(line.group(1)) if line else None,
-            column.group(1).replace('""', '"') if column else None,
-        )
+        record, column = _copy_position(context, _csv_header(csv_path))
+        if column is None and (named := re.search(r'in column "((?:[^"]|"")+)"', message)):
+            column = named.group(1).replace('""', '"')
+        return cls(message, csv_path, record, column)
+
+
+def _copy_position(context: str, columns: list[str]) -> tuple[int | None, str | None]:
+    """The record number and column of COPY's context. The table and column names are
+    printed unquoted and may hold `, line 1` or `: ` themselves (`t, line 1`, `a: b`), so a
+    `, line N` counts only where what follows is the end, `: ` or one of the file's column
+    names followed by `: `, the longest name first."""
+    names = sorted(columns, key=len, reverse=True)
+    for line in re.finditer(r", line (\d+)", context):
+        rest = context[line.end() :]
+        column = next((c for c in names if rest.startswith(f", column {c}: ")), None)
+        if column is not None or rest == "" or rest.startswith(": "):
+            return int(line.group(1)), column
+    return None, None
+
+
+def _csv_header(csv_path: Path) -> list[str]:
+    try:
+        with open(csv_path, newline="", encoding="utf-8", errors="replace") as f:
+            return next(csv.reader(f), [])
+    except OSError:
+        return []
 
 
 def format_key(key: dict) -> str:
@@ -129,18 +145,22 @@ def _broken_refusals(mysql, source, table, key: dict, refusals) -> tuple[dict, l
     """The MySQL row of `key` (its key as MySQL has it) and which refusals it breaks."""
     db = source.mysql_database
     names = ", ".join(quote_mysql(k) for k in key)
-    where = " AND ".join(f"{quote_mysql(k)} = %s" for k in key)
+    where = " AND ".join(f"{_literal_percent(quote_mysql(k))} = %s" for k in key)
     tests = ", ".join(f"COALESCE({r.condition_sql}, 0) <> 0" for r in refusals)
     params = [_key_param(table, k, v) for k, v in key.items()]
+    select = _literal_percent(f"SELECT {names}, {tests} FROM {q.qualified(db, table.name)}")
     with mysql.connect(db) as conn, conn.cursor() as cur:
-        cur.execute(
-            f"SELECT {names}, {tests} FROM {q.qualified(db, table.name)} WHERE {where} LIMIT 1",
-            params,
-        )
+        cur.execute(f"{select} WHERE {where} LIMIT 1", params)
         row = cur.fetchone()
     if row is None:
         return None
     return dict(zip(key, row[: len(key)], strict=True)), [bool(v) for v in row[len(key) :]]
+
+
+def _literal_percent(sql_text: str) -> str:
+    """pymysql formats a query that has parameters with `%`: a `%` of a name (`100%`) or of a
+    condition (`MICROSECOND(x) % 1000`, `LIKE '% '`) must be doubled to stay itself."""
+    return sql_text.replace("%", "%%")
 
 
 def _key_param(table: Table, name: str, text: str) -> str | bytes:
