@@ -363,6 +363,7 @@ class TableStep:
                 self.run_dir / entry.file,
                 entry,
                 source=self.source.name,
+                run=self.run,
                 progress=self.progress("loading", "bytes"),
             )
         except RejectedByPostgres as e:
