@@ -108,7 +108,7 @@ def cmd_observe(args: argparse.Namespace) -> int:
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     from .postgres import PostgresResource
-    from .rollback import RollbackRefused, rollback_source
+    from .rollback import RollbackRefused, outcome_lines, rollback_source
 
     config = load_config()
     source = config.source(args.source)
@@ -116,15 +116,15 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     # A person at a terminal confirms; CI and scripts (no terminal) pass --yes anyway.
     confirm = ask_before_rollback if sys.stdin.isatty() and not args.yes else None
     try:
-        restored = rollback_source(
+        outcome = rollback_source(
             config, source, postgres, args.run, force=args.force, confirm=confirm
         )
     except RollbackRefused as e:
         print(f"converge: {e}", file=sys.stderr)
         return 1
-    for r in restored:
-        print(f"{r.table}: restored {r.rows} row(s) (had {r.had})")
-    print(f"{source.name}: rolled back run {args.run}: restored {len(restored)} table(s)")
+    for line in outcome_lines(outcome):
+        print(line)
+    print(f"{source.name}: rolled back run {args.run}: restored {len(outcome.restored)} table(s)")
     return 0
 
 
@@ -134,7 +134,10 @@ def ask_before_rollback(plan) -> bool:
     print("converge rollback will, in one transaction:")
     for line in describe_plan(plan):
         print(f"  {line}")
-    return input("Proceed? [y/N] ").strip().lower() in ("y", "yes")
+    try:
+        return input("Proceed? [y/N] ").strip().lower() in ("y", "yes")
+    except EOFError:  # the terminal closed: no answer is no
+        return False
 
 
 def parser() -> argparse.ArgumentParser:

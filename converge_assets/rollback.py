@@ -35,6 +35,12 @@ class Restored:
     had: int  # rows the table held just before
 
 
+@dataclass(frozen=True)
+class RollbackOutcome:
+    restored: list[Restored]
+    skipped: dict[str, str]  # table -> why it was left as it is (with force)
+
+
 Confirm = Callable[[RollbackPlan], bool]
 
 
@@ -90,7 +96,7 @@ def rollback_source(
     *,
     force: bool = False,
     confirm: Confirm | None = None,
-) -> list[Restored]:
+) -> RollbackOutcome:
     """Restore every table `run` loaded to its pre-load rows, all or none; `confirm` (the
     CLI's question on a terminal) sees the plan before anything changes."""
     with postgres.connect(source.postgres_database) as conn:
@@ -117,7 +123,7 @@ def rollback_source(
             source=source.name,
         ),
     )
-    return restored
+    return RollbackOutcome(restored, plan.skipped)
 
 
 def _restore(
@@ -177,6 +183,11 @@ def describe_plan(plan: RollbackPlan) -> list[str]:
     ]
     lines += [f"{t}: left as it is ({why})" for t, why in plan.skipped.items()]
     return lines
+
+
+def outcome_lines(outcome: RollbackOutcome) -> list[str]:
+    lines = [f"{r.table}: restored {r.rows} row(s) (had {r.had})" for r in outcome.restored]
+    return lines + [f"{t}: left as it is ({why})" for t, why in outcome.skipped.items()]
 
 
 class RollbackConfig(Config):

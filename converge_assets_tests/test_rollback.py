@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 
-from dagster import DagsterEventType
+from dagster import AssetKey, DagsterEventType
 
 from converge_assets_tests.conftest import converge
 
@@ -195,3 +195,25 @@ def test_a_user_schema_named_like_ours_is_never_written(make_source, instance):
     out = rollback(source, "r1", "--yes")
     assert out.returncode == 1 and "not created by converge_assets" in out.stderr
     assert store_tables(source) == ["notes"] and content(source) == SEEDED
+
+
+def test_force_restores_the_tables_no_later_run_loaded(make_source, instance):
+    source = make_source(MYSQL_DDL, POSTGRES_DDL)
+    assert source.migrate(instance, "r1").success
+    source.mysql("INSERT INTO role VALUES (12, 'viewer')")
+    role_only = [AssetKey([system, "src", "role"]) for system in ("csv", "postgres")]
+    assert source.migrate(instance, "r2", selection=role_only).success
+    after_r2 = content(source)
+
+    out = rollback(source, "r1", "--yes")
+    assert out.returncode == 1
+    assert "role (run r2 of source src loaded it later)" in out.stderr
+    assert "member" not in out.stderr
+    assert content(source) == after_r2
+
+    out = rollback(source, "r1", "--yes", "--force")
+    assert out.returncode == 0, out.stderr
+    assert "member: restored 1 row(s) (had 2)" in out.stdout
+    assert "role: left as it is (run r2 of source src loaded it later)" in out.stdout
+    assert content(source) == {"role": after_r2["role"], "member": SEEDED["member"]}
+    assert "left role as it is" in log_events(source)[-1]["message"]
