@@ -198,15 +198,15 @@ class RollbackConfig(Config):
 def build_rollback_job(settings: ConvergeConfig, source: SourceConfig, postgres_key: str):
     @op(name=f"rollback_{source.name}_tables", required_resource_keys={postgres_key})
     def _rollback(context: OpExecutionContext, config: RollbackConfig) -> None:
-        restored = rollback_source(
+        outcome = rollback_source(
             settings,
             source,
             getattr(context.resources, postgres_key),
             config.run,
             force=config.force,
         )
-        for r in restored:
-            context.log.info(f"{r.table}: restored {r.rows} row(s) (had {r.had})")
+        for line in outcome_lines(outcome):
+            context.log.info(line)
 
     @job(
         name=f"rollback_{source.name}",
