@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 
 from dagster import AssetKey, DagsterEventType
 
+from converge_assets.config import PROJECT_ROOT
 from converge_assets_tests.conftest import converge
 
 MYSQL_DDL = """
@@ -217,3 +219,40 @@ def test_force_restores_the_tables_no_later_run_loaded(make_source, instance):
     assert "role: left as it is (run r2 of source src loaded it later)" in out.stdout
     assert content(source) == {"role": after_r2["role"], "member": SEEDED["member"]}
     assert "left role as it is" in log_events(source)[-1]["message"]
+
+
+def rollback_on_terminal(source, run: str, answer: str) -> subprocess.CompletedProcess:
+    """`converge rollback` with a terminal (a pty) as stdin, answering the question."""
+    leader, follower = os.openpty()
+    try:
+        os.write(leader, answer.encode() + b"\n")
+        return subprocess.run(
+            [sys.executable, "-m", "converge_assets.cli", "rollback", "--source", "src"]
+            + ["--run", run],
+            env={**os.environ, "CONVERGE_CONFIG": str(source.config.path)},
+            cwd=PROJECT_ROOT,
+            stdin=follower,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(leader)
+        os.close(follower)
+
+
+def test_on_a_terminal_it_asks_first_and_no_changes_nothing(make_source, instance):
+    source = make_source(MYSQL_DDL, POSTGRES_DDL)
+    assert source.migrate(instance, "r1").success
+    loaded = content(source)
+
+    out = rollback_on_terminal(source, "r1", "n")
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "role: restore 2 row(s) saved before run r1" in out.stdout
+    assert "rollback cancelled: nothing was changed" in out.stderr
+    assert content(source) == loaded
+
+    out = rollback_on_terminal(source, "r1", "y")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "role: restored 2 row(s) (had 2)" in out.stdout
+    assert content(source) == SEEDED
