@@ -2,7 +2,7 @@
 
 converge discover --source S          read MySQL's information_schema into the catalog
 converge run --source S [--run KEY]   materialise every asset and check of S for a run
-converge rollback --source S --run KEY
+converge rollback --source S --run KEY [--force] [--yes]   restore what the run replaced
 """
 
 from __future__ import annotations
