@@ -389,6 +389,7 @@ class TableStep:
                 self.run_dir / entry.file,
                 entry,
                 source=self.source.name,
+                run=self.run,
                 progress=self.progress("loading", "bytes"),
                 keep_parents_of=guarded,
             )

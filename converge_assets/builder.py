@@ -96,9 +96,7 @@ def build_definitions(
         )
         verdict_keys.append(translator.migration_run_key(source.name))
         jobs.append(
-            build_rollback_job(
-                config, source, catalog, translator.postgres_resource_key(source.name)
-            )
+            build_rollback_job(config, source, translator.postgres_resource_key(source.name))
         )
         jobs.append(
             define_asset_job(

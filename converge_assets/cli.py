@@ -2,7 +2,7 @@
 
 converge discover --source S          read MySQL's information_schema into the catalog
 converge run --source S [--run KEY]   materialise every asset and check of S for a run
-converge rollback --source S --run KEY
+converge rollback --source S --run KEY [--force] [--yes]   restore what the run replaced
 """
 
 from __future__ import annotations
@@ -114,19 +114,37 @@ def cmd_observe(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    from .catalog import catalog_path, load_catalog
     from .postgres import PostgresResource
-    from .rollback import rollback_source
+    from .rollback import RollbackRefused, outcome_lines, rollback_source
 
     config = load_config()
     source = config.source(args.source)
-    catalog = load_catalog(catalog_path(config.path, source.name))
-    if catalog is None:
-        raise ConfigError(f"source {source.name!r} has no catalog: run `converge discover` first")
     postgres = PostgresResource(url=source.postgres_url())
-    names = rollback_source(config, source, catalog, postgres, args.run)
-    print(f"{source.name}: rolled back run {args.run}: emptied {len(names)} table(s)")
+    # A person at a terminal confirms; CI and scripts (no terminal) pass --yes anyway.
+    confirm = ask_before_rollback if sys.stdin.isatty() and not args.yes else None
+    try:
+        outcome = rollback_source(
+            config, source, postgres, args.run, force=args.force, confirm=confirm
+        )
+    except RollbackRefused as e:
+        print(f"converge: {e}", file=sys.stderr)
+        return 1
+    for line in outcome_lines(outcome):
+        print(line)
+    print(f"{source.name}: rolled back run {args.run}: restored {len(outcome.restored)} table(s)")
     return 0
+
+
+def ask_before_rollback(plan) -> bool:
+    from .rollback import describe_plan
+
+    print("converge rollback will, in one transaction:")
+    for line in describe_plan(plan):
+        print(f"  {line}")
+    try:
+        return input("Proceed? [y/N] ").strip().lower() in ("y", "yes")
+    except EOFError:  # the terminal closed: no answer is no
+        return False
 
 
 def parser() -> argparse.ArgumentParser:
@@ -169,9 +187,18 @@ def parser() -> argparse.ArgumentParser:
     o.add_argument("--source", required=True)
     o.set_defaults(func=cmd_observe)
 
-    b = sub.add_parser("rollback", help="empty the source's target tables in one transaction")
+    b = sub.add_parser(
+        "rollback",
+        help="restore each table a run loaded to its rows before that run, in one transaction",
+    )
     b.add_argument("--source", required=True)
-    b.add_argument("--run", required=True, help="the migration run being rolled back (for the log)")
+    b.add_argument("--run", required=True, help="the migration run to roll back")
+    b.add_argument(
+        "--force",
+        action="store_true",
+        help="when a later run loaded some of the run's tables, restore the others and leave those",
+    )
+    b.add_argument("--yes", action="store_true", help="do not ask for confirmation on a terminal")
     b.set_defaults(func=cmd_rollback)
     return p
 

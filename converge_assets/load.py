@@ -1,9 +1,10 @@
 """Load one CSV file into its PostgreSQL table: all of it, or nothing.
 
-One transaction per table: foreign-key triggers off for this transaction only, the table emptied
+One transaction per table: foreign-key triggers off for this transaction only, the rows about to
+be replaced kept in the rollback store (`converge rollback` puts them back), the table emptied
 without touching any other, `COPY ... FROM STDIN` of the file (hashed while it streams, so a file
 changed after its export is refused), sequences set past the largest value, commit. Any failure
-rolls back: the target keeps what it had.
+rolls back: the target keeps what it had, and no backup is recorded.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ def load_table(
     entry: ManifestEntry,
     *,
     source: str,
+    run: str,
     progress: Progress | None = None,
     keep_parents_of: Sequence[ForeignKey] = (),
 ) -> LoadResult:
@@ -70,9 +72,11 @@ def load_table(
     digest = hashlib.sha256()
     with postgres.connect(database) as conn:
         try:
+            q.ensure_rollback_store(conn, database)
             with conn.transaction(), conn.cursor() as cur:
                 cur.execute(q.disable_triggers_locally())
                 cur.execute(q.lock_table(target))
+                q.keep_preload_rows(cur, target, source, run)
                 cur.execute(q.empty_table(target))
                 done = 0
                 last_report = started
@@ -114,8 +118,11 @@ def load_table(
                             )
                         )
                         sequences[column.sequence] = cur.fetchone()[0] + 1
+                q.record_load(cur, target, source, run, copied)
         except LoadError:
             raise
+        except q.RollbackStoreError as e:
+            raise LoadError(f"{where}: not loaded: {e}") from None
         except (psycopg.DataError, psycopg.IntegrityError) as e:
             # A value PostgreSQL refuses: the caller names its row from the CSV record.
             message = redact(str(e).strip().splitlines()[0])

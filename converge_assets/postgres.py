@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 
 import psycopg
 from dagster import ConfigurableResource
 from psycopg import sql
+from psycopg.types.json import Jsonb
 
 from .config import ServerURL, redact
 from .conversion import quote_postgres
@@ -362,3 +366,263 @@ def error_text(e: BaseException) -> str:
     if diag is not None and diag.context:
         parts.append(f"({diag.context.strip().splitlines()[0]})")
     return redact(" ".join(parts))
+
+
+# --- the rollback store ---------------------------------------------------------------------
+# Each load keeps the rows it replaces in a schema of ours, in its own transaction, so that
+# `converge rollback` can put them back. Names of backup tables are hashes: never built from
+# user names, always within PostgreSQL's 63 bytes.
+
+ROLLBACK_SCHEMA = "converge_rollback"
+ROLLBACK_MARKER = (
+    "converge_assets rollback store: the rows each load replaced, kept for `converge rollback`. "
+    "Safe to drop (DROP SCHEMA converge_rollback CASCADE) when no rollback is needed."
+)
+_REGISTRY = "loads"
+
+
+class RollbackStoreError(Exception):
+    """A schema named like our store that we did not create: we never write into it."""
+
+
+@dataclass(frozen=True)
+class LoadRecord:
+    """One load of a table by a run, as the registry keeps it."""
+
+    source: str
+    run: str
+    table: str
+    backup: str | None  # None once dropped (a later run loaded the table) or restored
+    rows_saved: int
+    loaded_rows: int | None
+    loaded_at: datetime | None
+    rolled_back_at: datetime | None
+    sequences: dict[str, int]  # column -> the largest value its sequence had handed out
+
+
+def backup_name(source: str, run: str, schema: str, table: str) -> str:
+    key = "\0".join((source, run, schema, table)).encode()
+    return "b_" + hashlib.sha256(key).hexdigest()[:40]
+
+
+def _store(name: str) -> sql.Composed:
+    return sql.Identifier(ROLLBACK_SCHEMA, name)
+
+
+def rollback_store_state(cur: psycopg.Cursor) -> str:
+    """'absent', 'ours' (our marker comment) or 'foreign' (a user's schema of that name)."""
+    cur.execute(
+        "SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = %s",
+        (ROLLBACK_SCHEMA,),
+    )
+    row = cur.fetchone()
+    if row is None:
+        return "absent"
+    return "ours" if row[0] == ROLLBACK_MARKER else "foreign"
+
+
+def foreign_store_message(database: str) -> str:
+    return (
+        f'schema "{ROLLBACK_SCHEMA}" in database {database} was not created by converge_assets '
+        "(it lacks our marker comment): refusing to keep rollback copies in it; rename that "
+        "schema so converge can create its own"
+    )
+
+
+def ensure_rollback_store(conn: psycopg.Connection, database: str) -> None:
+    """Create the store on first use, in a short transaction of its own; an advisory lock makes
+    loads starting at once wait for the first one's CREATE instead of colliding with it."""
+    with conn.transaction(), conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (ROLLBACK_SCHEMA,))
+        state = rollback_store_state(cur)
+        if state == "foreign":
+            raise RollbackStoreError(foreign_store_message(database))
+        if state == "ours":
+            return
+        cur.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(ROLLBACK_SCHEMA)))
+        cur.execute(
+            sql.SQL("COMMENT ON SCHEMA {} IS {}").format(
+                sql.Identifier(ROLLBACK_SCHEMA), sql.Literal(ROLLBACK_MARKER)
+            )
+        )
+        cur.execute(
+            sql.SQL(
+                "CREATE TABLE {} (source text NOT NULL, run text NOT NULL, "
+                "target_schema text NOT NULL, target_table text NOT NULL, "
+                "backup_table text, rows_saved bigint NOT NULL, saved_at timestamptz NOT NULL, "
+                "sequences jsonb NOT NULL DEFAULT '{{}}', "
+                "loaded_rows bigint, loaded_at timestamptz, rolled_back_at timestamptz, "
+                "PRIMARY KEY (source, run, target_schema, target_table))"
+            ).format(_store(_REGISTRY))
+        )
+
+
+_RECORD_COLUMNS = sql.SQL(
+    "source, run, target_table, backup_table, rows_saved, loaded_rows, loaded_at, "
+    "rolled_back_at, sequences"
+)
+
+
+def _records(cur: psycopg.Cursor) -> list[LoadRecord]:
+    return [
+        LoadRecord(s, r, t, b, saved, loaded, at, back, dict(seqs))
+        for s, r, t, b, saved, loaded, at, back, seqs in cur.fetchall()
+    ]
+
+
+def keep_preload_rows(
+    cur: psycopg.Cursor, target: TargetTable, source: str, run: str
+) -> int | None:
+    """Inside the load's transaction, after its LOCK and before the table is emptied: copy the
+    rows about to be replaced into a backup of this (source, run, table). Returns the rows
+    saved, or None when this run already holds a backup of the table (a re-run of the same
+    run: its first pre-load state is the one to restore). Backups of other runs' loads of the
+    table are dropped: once this load replaces their rows, restoring them would destroy it."""
+    key = (source, run, target.schema, target.name)
+    cur.execute(
+        sql.SQL(
+            "SELECT 1 FROM {} WHERE source = %s AND run = %s AND target_schema = %s "
+            "AND target_table = %s AND backup_table IS NOT NULL AND rolled_back_at IS NULL "
+            "FOR UPDATE"
+        ).format(_store(_REGISTRY)),
+        key,
+    )
+    if cur.fetchone():
+        return None
+    cur.execute(
+        sql.SQL(
+            "SELECT backup_table FROM {} WHERE target_schema = %s AND target_table = %s "
+            "AND backup_table IS NOT NULL FOR UPDATE"
+        ).format(_store(_REGISTRY)),
+        (target.schema, target.name),
+    )
+    for (older,) in cur.fetchall():
+        cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(_store(older)))
+    cur.execute(
+        sql.SQL(
+            "UPDATE {} SET backup_table = NULL WHERE target_schema = %s AND target_table = %s"
+        ).format(_store(_REGISTRY)),
+        (target.schema, target.name),
+    )
+    # This run's earlier record of the table (rolled back, or its backup dropped) is replaced.
+    cur.execute(
+        sql.SQL(
+            "DELETE FROM {} WHERE source = %s AND run = %s AND target_schema = %s "
+            "AND target_table = %s"
+        ).format(_store(_REGISTRY)),
+        key,
+    )
+    backup = backup_name(*key)
+    cur.execute(
+        sql.SQL("CREATE TABLE {} (LIKE {})").format(
+            _store(backup), table_ident(target.schema, target.name)
+        )
+    )
+    cur.execute(
+        sql.SQL("INSERT INTO {} SELECT * FROM ONLY {}").format(
+            _store(backup), table_ident(target.schema, target.name)
+        )
+    )
+    saved = cur.rowcount
+    sequences = {c.name: _sequence_used(cur, c.sequence) for c in target.columns if c.sequence}
+    cur.execute(
+        sql.SQL(
+            "INSERT INTO {} (source, run, target_schema, target_table, backup_table, rows_saved, "
+            "saved_at, sequences) VALUES (%s, %s, %s, %s, %s, %s, clock_timestamp(), %s)"
+        ).format(_store(_REGISTRY)),
+        (*key, backup, saved, Jsonb(sequences)),
+    )
+    return saved
+
+
+def _sequence_used(cur: psycopg.Cursor, sequence: str) -> int:
+    """The largest value the sequence has handed out (0 if none)."""
+    cur.execute(
+        sql.SQL(
+            "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {}"
+        ).format(sql.SQL(sequence))  # pg_get_serial_sequence's text: already quoted
+    )
+    return cur.fetchone()[0]
+
+
+def record_load(
+    cur: psycopg.Cursor, target: TargetTable, source: str, run: str, loaded_rows: int
+) -> None:
+    """The load's row count and time; clock_timestamp() is taken after the table's lock, so
+    loads of one table are ordered as they committed."""
+    cur.execute(
+        sql.SQL(
+            "UPDATE {} SET loaded_rows = %s, loaded_at = clock_timestamp() WHERE source = %s "
+            "AND run = %s AND target_schema = %s AND target_table = %s"
+        ).format(_store(_REGISTRY)),
+        (loaded_rows, source, run, target.schema, target.name),
+    )
+
+
+def loads_of_run(cur: psycopg.Cursor, source: str, run: str, schema: str) -> list[LoadRecord]:
+    """Every table the run loaded into the schema (rolled back or not), by table name."""
+    cur.execute(
+        sql.SQL(
+            "SELECT {} FROM {} WHERE source = %s AND run = %s AND target_schema = %s "
+            "AND loaded_at IS NOT NULL ORDER BY target_table"
+        ).format(_RECORD_COLUMNS, _store(_REGISTRY)),
+        (source, run, schema),
+    )
+    return _records(cur)
+
+
+def latest_loads(cur: psycopg.Cursor, schema: str, tables: list[str]) -> dict[str, LoadRecord]:
+    """For each table, its latest load not rolled back, whichever source or run made it."""
+    cur.execute(
+        sql.SQL(
+            "SELECT DISTINCT ON (target_table) {} FROM {} WHERE target_schema = %s "
+            "AND target_table = ANY(%s) AND loaded_at IS NOT NULL AND rolled_back_at IS NULL "
+            "ORDER BY target_table, loaded_at DESC"
+        ).format(_RECORD_COLUMNS, _store(_REGISTRY)),
+        (schema, tables),
+    )
+    return {r.table: r for r in _records(cur)}
+
+
+def table_columns(cur: psycopg.Cursor, schema: str, table: str) -> list[tuple[str, bool]]:
+    """A table's columns in order, each with whether it is generated (computed, never
+    inserted; a backup made `LIKE` the table holds it as a plain column)."""
+    cur.execute(
+        "SELECT a.attname, a.attgenerated <> '' FROM pg_attribute a "
+        "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = %s AND c.relname = %s AND a.attnum > 0 AND NOT a.attisdropped "
+        "ORDER BY a.attnum",
+        (schema, table),
+    )
+    return [(name, generated) for name, generated in cur.fetchall()]
+
+
+def backup_columns(cur: psycopg.Cursor, backup: str) -> list[str]:
+    return [name for name, _ in table_columns(cur, ROLLBACK_SCHEMA, backup)]
+
+
+def restore_from_backup(
+    cur: psycopg.Cursor, target: TargetTable, backup: str, columns: list[str]
+) -> int:
+    """Empty the table (as the load does) and insert the saved rows; identity columns keep
+    their saved values. Returns the rows restored."""
+    cur.execute(empty_table(target))
+    names = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+    cur.execute(
+        sql.SQL("INSERT INTO {} ({}) OVERRIDING SYSTEM VALUE SELECT {} FROM {}").format(
+            table_ident(target.schema, target.name), names, names, _store(backup)
+        )
+    )
+    return cur.rowcount
+
+
+def mark_rolled_back(cur: psycopg.Cursor, source: str, run: str, record: LoadRecord) -> None:
+    """The backup is dropped once its rows are back; the record stays, marked, for the audit."""
+    cur.execute(sql.SQL("DROP TABLE {}").format(_store(record.backup)))
+    cur.execute(
+        sql.SQL(
+            "UPDATE {} SET backup_table = NULL, rolled_back_at = clock_timestamp() "
+            "WHERE source = %s AND run = %s AND target_table = %s AND backup_table = %s"
+        ).format(_store(_REGISTRY)),
+        (source, run, record.table, record.backup),
+    )

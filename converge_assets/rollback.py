@@ -1,59 +1,219 @@
-"""Rollback: empty a source's target tables in one transaction and record `rolled_back`."""
+"""Rollback: put back the rows a migration run replaced, and nothing else.
 
+Every load keeps the rows it replaces in the rollback store (`postgres.keep_preload_rows`). A
+rollback of run R restores, in one transaction, each table R loaded to those rows. It refuses a
+run that loaded nothing into the target, and a table a later run loaded since (restoring it
+would destroy that run's rows) unless forced, in which case such tables are left as they are.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import psycopg
 from dagster import Config, OpExecutionContext, job, op
 
 from . import postgres as pq
-from .catalog import Catalog
 from .config import ConvergeConfig, SourceConfig
 from .migration_log import append_event, make_event
-from .postgres import PostgresResource
+from .postgres import LoadRecord, PostgresResource
+
+
+class RollbackRefused(Exception):
+    """Nothing was changed: the reason is the message, one line."""
+
+
+@dataclass(frozen=True)
+class RollbackPlan:
+    restore: list[LoadRecord]  # tables to put back, by name
+    skipped: dict[str, str]  # table -> why it is left as it is (only with force)
+
+
+@dataclass(frozen=True)
+class Restored:
+    table: str
+    rows: int  # rows put back
+    had: int  # rows the table held just before
+
+
+@dataclass(frozen=True)
+class RollbackOutcome:
+    restored: list[Restored]
+    skipped: dict[str, str]  # table -> why it was left as it is (with force)
+
+
+Confirm = Callable[[RollbackPlan], bool]
+
+
+def plan_rollback(
+    cur: psycopg.Cursor, source: SourceConfig, run: str, *, force: bool
+) -> RollbackPlan:
+    where = f"{source.postgres_database}.{source.postgres_schema}"
+    state = pq.rollback_store_state(cur)
+    if state == "foreign":
+        raise RollbackRefused(pq.foreign_store_message(source.postgres_database))
+    records = (
+        [] if state == "absent" else pq.loads_of_run(cur, source.name, run, source.postgres_schema)
+    )
+    if not records:
+        raise RollbackRefused(
+            f"run {run} of source {source.name} loaded nothing into {where}: nothing to roll back"
+        )
+    pending = [r for r in records if r.rolled_back_at is None]
+    if not pending:
+        raise RollbackRefused(
+            f"run {run} of source {source.name} was already rolled back in {where}"
+        )
+    latest = pq.latest_loads(cur, source.postgres_schema, [r.table for r in pending])
+    blocked = {r.table: _why_blocked(r, latest.get(r.table)) for r in pending}
+    blocked = {table: why for table, why in blocked.items() if why}
+    if blocked and not force:
+        tables = "; ".join(f"{t} ({why})" for t, why in blocked.items())
+        raise RollbackRefused(
+            f"not rolling back run {run} of source {source.name}: {tables}; nothing was "
+            "changed (--force restores the other tables and leaves these as they are)"
+        )
+    restore = [r for r in pending if r.table not in blocked]
+    if not restore:
+        raise RollbackRefused(
+            f"run {run} of source {source.name}: no table of it can be restored in {where}"
+        )
+    return RollbackPlan(restore, blocked)
+
+
+def _why_blocked(record: LoadRecord, latest: LoadRecord | None) -> str | None:
+    if latest is not None and (latest.source, latest.run) != (record.source, record.run):
+        return f"run {latest.run} of source {latest.source} loaded it later"
+    if record.backup is None:
+        return "its pre-load rows were dropped when a later run loaded it"
+    return None
 
 
 def rollback_source(
     config: ConvergeConfig,
     source: SourceConfig,
-    catalog: Catalog,
     postgres: PostgresResource,
     run: str,
-) -> list[str]:
-    """Empty exactly the catalog's tables (excluded tables untouched), all or none."""
+    *,
+    force: bool = False,
+    confirm: Confirm | None = None,
+) -> RollbackOutcome:
+    """Restore every table `run` loaded to its pre-load rows, all or none; `confirm` (the
+    CLI's question on a terminal) sees the plan before anything changes."""
     with postgres.connect(source.postgres_database) as conn:
-        targets = pq.read_target_schema(conn, source.postgres_schema)
-        emptied = [targets[t.name] for t in catalog.tables if t.name in targets]
-        with conn.transaction(), conn.cursor() as cur:
-            cur.execute(pq.disable_triggers_locally())
-            for target in emptied:
-                cur.execute(pq.delete_all(target.schema, target.name))
-    names = [t.name for t in emptied]
+        with conn.cursor() as cur:
+            plan = plan_rollback(cur, source, run, force=force)
+        conn.rollback()  # no lock is held while a person reads the question
+        if confirm is not None and not confirm(plan):
+            raise RollbackRefused("rollback cancelled: nothing was changed")
+        try:
+            restored = _restore(conn, source, run, plan, force=force)
+        except psycopg.Error as e:
+            raise pq.TargetError(
+                f"rollback of run {run} failed, nothing was changed: {pq.error_text(e)}"
+            ) from None
+    skipped = "".join(f"; left {t} as it is ({why})" for t, why in plan.skipped.items())
+    counts = ", ".join(f"{r.table}: {r.rows} row(s) (had {r.had})" for r in restored)
     append_event(
         config.export_dir / "migration_log.json",
         make_event(
             "rolled_back",
-            f"emptied {len(names)} table(s) of {source.name}",
+            f"restored {len(restored)} table(s) of {source.name} to their rows before run "
+            f"{run}: {counts}{skipped}",
             run=run,
             source=source.name,
         ),
     )
-    return names
+    return RollbackOutcome(restored, plan.skipped)
+
+
+def _restore(
+    conn: psycopg.Connection, source: SourceConfig, run: str, plan: RollbackPlan, *, force: bool
+) -> list[Restored]:
+    targets = pq.read_target_schema(conn, source.postgres_schema)
+    missing = [r.table for r in plan.restore if r.table not in targets]
+    if missing:
+        raise RollbackRefused(
+            f"not rolling back run {run}: {', '.join(missing)} no longer exist(s) in "
+            f"{source.postgres_database}.{source.postgres_schema}; nothing was changed"
+        )
+    restored = []
+    with conn.transaction(), conn.cursor() as cur:
+        cur.execute(pq.disable_triggers_locally())  # as the load: tables restore in any order
+        for record in plan.restore:
+            cur.execute(pq.lock_table(targets[record.table]))
+        # A load may have committed between the plan and the locks: plan again under them.
+        if plan_rollback(cur, source, run, force=force) != plan:
+            raise RollbackRefused(
+                f"run {run}: a load of its tables committed meanwhile; nothing was changed, "
+                "run the rollback again"
+            )
+        for record in plan.restore:
+            restored.append(_restore_table(cur, targets[record.table], record))
+            pq.mark_rolled_back(cur, source.name, run, record)
+    return restored
+
+
+def _restore_table(cur: psycopg.Cursor, target: pq.TargetTable, record: LoadRecord) -> Restored:
+    now = pq.table_columns(cur, target.schema, target.name)
+    saved = pq.backup_columns(cur, record.backup)
+    if sorted(saved) != sorted(name for name, _ in now):
+        # The app's migrations changed the table since its load: never guess a mapping.
+        raise RollbackRefused(
+            f"not rolling back {target.name}: its columns changed since the load "
+            f"(saved {', '.join(saved)}; now {', '.join(n for n, _ in now)}); nothing was changed"
+        )
+    columns = [name for name, generated in now if not generated]
+    cur.execute(pq.count_rows(target.schema, target.name))
+    had = cur.fetchone()[0]
+    rows = pq.restore_from_backup(cur, target, record.backup, columns)
+    for column in target.columns:
+        if column.sequence:
+            floor = record.sequences.get(column.name, 0)
+            cur.execute(
+                pq.set_sequence(column.sequence, target.schema, target.name, column.name, floor)
+            )
+    return Restored(target.name, rows, had)
+
+
+def describe_plan(plan: RollbackPlan) -> list[str]:
+    lines = [
+        f"{r.table}: restore {r.rows_saved} row(s) saved before run {r.run} "
+        f"(replacing the {r.loaded_rows} it loaded, and any change since)"
+        for r in plan.restore
+    ]
+    lines += [f"{t}: left as it is ({why})" for t, why in plan.skipped.items()]
+    return lines
+
+
+def outcome_lines(outcome: RollbackOutcome) -> list[str]:
+    lines = [f"{r.table}: restored {r.rows} row(s) (had {r.had})" for r in outcome.restored]
+    return lines + [f"{t}: left as it is ({why})" for t, why in outcome.skipped.items()]
 
 
 class RollbackConfig(Config):
-    run: str  # the migration run being rolled back, for the log
+    run: str  # the migration run being rolled back
+    force: bool = False  # restore the other tables when a later run loaded some of them
 
 
-def build_rollback_job(
-    settings: ConvergeConfig, source: SourceConfig, catalog: Catalog, postgres_key: str
-):
+def build_rollback_job(settings: ConvergeConfig, source: SourceConfig, postgres_key: str):
     @op(name=f"rollback_{source.name}_tables", required_resource_keys={postgres_key})
     def _rollback(context: OpExecutionContext, config: RollbackConfig) -> None:
-        names = rollback_source(
-            settings, source, catalog, getattr(context.resources, postgres_key), config.run
+        outcome = rollback_source(
+            settings,
+            source,
+            getattr(context.resources, postgres_key),
+            config.run,
+            force=config.force,
         )
-        context.log.info(f"rolled back {source.name}: emptied {len(names)} table(s)")
+        for line in outcome_lines(outcome):
+            context.log.info(line)
 
     @job(
         name=f"rollback_{source.name}",
-        description=f"Empties every target table of {source.name} in one transaction.",
+        description=(
+            f"Restores each table a run of {source.name} loaded to its rows before that run, "
+            "in one transaction; refuses tables a later run loaded."
+        ),
     )
     def _job():
         _rollback()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from dagster import AssetCheckKey, AssetKey
 
 from converge_assets import checks
@@ -138,10 +139,9 @@ def test_log_records_completed_for_a_clean_run_and_failed_for_a_broken_one(
         assert event["timestamp"].endswith("Z")
 
 
-def test_rollback_empties_exactly_the_sources_tables(make_source, instance):
-    from converge_assets.catalog import catalog_path, load_catalog
+def test_rollback_job_restores_exactly_the_tables_the_run_loaded(make_source, instance):
     from converge_assets.postgres import PostgresResource
-    from converge_assets.rollback import rollback_source
+    from converge_assets.rollback import RollbackRefused, rollback_source
 
     source = make_source(MYSQL_DDL, POSTGRES_DDL, exclude=["untouched"])
     source.postgres("INSERT INTO untouched VALUES (5)")
@@ -153,21 +153,17 @@ def test_rollback_empties_exactly_the_sources_tables(make_source, instance):
         instance=instance, run_config={"ops": {"rollback_src_tables": {"config": {"run": "run1"}}}}
     )
     assert result.success
+    # Back to what the tables held before the run: empty.
     assert source.postgres("SELECT count(*) FROM space") == [(0,)]
     assert source.postgres("SELECT count(*) FROM callout") == [(0,)]
     # Excluded and foreign tables are untouched.
     assert source.postgres("SELECT id FROM untouched") == [(5,)]
     assert source.postgres("SELECT id FROM excluded_here") == [(7,)]
     assert log_events(source)[-1]["status"] == "rolled_back"
-    # The CLI path is the same function.
-    catalog = load_catalog(catalog_path(source.config.path, "src"))
+    # The CLI path is the same function: the run is already rolled back.
     postgres = PostgresResource(url=source.config.source("src").postgres_url())
-    assert rollback_source(
-        source.config, source.config.source("src"), catalog, postgres, "run1"
-    ) == [
-        "callout",
-        "space",
-    ]
+    with pytest.raises(RollbackRefused, match="already rolled back"):
+        rollback_source(source.config, source.config.source("src"), postgres, "run1")
 
 
 def test_changed_value_in_postgres_fails_parity_naming_its_key(make_source, instance):
