@@ -172,6 +172,9 @@ def manifest_matches_files(
             if problems
             else MetadataValue.md("Every table listed; every file's size, sha256 and rows match."),
         },
+        description="; ".join(f"{table}: {problem}" for table, problem in problems[:5])
+        + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        or None,
     )
 
 
@@ -229,6 +232,11 @@ def sequences(
         asset_key=key,
         check_name=SEQUENCES,
         passed=not behind,
+        description="; ".join(
+            f"{seq} ({column}) would hand out {nxt}, the column holds up to {top}"
+            for seq, column, nxt, top in behind
+        )
+        or None,
         metadata={
             "sequences_checked": checked,
             "behind": markdown_table(

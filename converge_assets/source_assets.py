@@ -10,6 +10,7 @@ import queue
 import time
 from contextlib import ExitStack
 
+import pymysql
 from dagster import (
     AssetExecutionContext,
     AssetsDefinition,
@@ -23,6 +24,14 @@ from . import mysql as q
 from .assets import ConvergeTranslator, WorkFailed, column_schema, run_in_parallel
 from .catalog import Catalog
 from .config import ConvergeConfig, SourceConfig
+
+
+MISSING = "missing from MySQL"
+
+
+def is_missing_table(error: BaseException) -> bool:
+    """MySQL's 1146: the table was dropped (or renamed) after discover."""
+    return isinstance(error, pymysql.err.ProgrammingError) and error.args[:1] == (1146,)
 
 
 def build_source_table_assets(
@@ -91,8 +100,17 @@ def build_source_table_assets(
                 key=lambda k: (-sizes.get(tables[k].name, 0), k.to_user_string()),
             )
             for event in run_in_parallel(keys, observe, config.parallel_tables):
-                if isinstance(event, WorkFailed):
+                if isinstance(event, WorkFailed) and is_missing_table(event.error):
+                    # Recorded as it is: a version no export read, so `--changed-only` selects
+                    # the table and its own preflight fails it, naming it.
+                    yield ObserveResult(
+                        asset_key=event.item,
+                        data_version=DataVersion(MISSING),
+                        metadata={"missing": str(event.error)},
+                    )
+                elif isinstance(event, WorkFailed):
                     raise event.error
-                yield event
+                else:
+                    yield event
 
     return _observe

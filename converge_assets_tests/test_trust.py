@@ -357,3 +357,21 @@ def test_the_same_run_key_twice_at_once_is_refused_and_the_first_verdict_stands(
     assert first.returncode == 0, out + err
     assert "2/2 tables ok" in out and "migration completed" in out
     assert source.postgres("SELECT id FROM roles ORDER BY id") == [(1,), (2,)]
+
+
+def test_a_table_dropped_after_discover_fails_alone_through_the_cli(make_source, dagster_home):
+    source = make_source(ROLES, ROLES_PG)
+    source.mysql("DROP TABLE `roles`")
+    env = converge_env(source, dagster_home)
+    out = converge("run", "--source", "src", "--run", "r1", env=env)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert_no_noise(out)
+    assert "1/2 tables ok" in out.stdout
+    roles = next(line for line in out.stdout.splitlines() if line.startswith("  roles: "))
+    assert "dropped from MySQL after discover" in roles
+    # The cutover path sees it too: observed as missing, selected, failed by name.
+    out = converge("run", "--source", "src", "--run", "r1", "--changed-only", env=env)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "1 of 2 table(s) changed: roles" in out.stdout
+    assert "dropped from MySQL after discover" in out.stdout
+    assert source.postgres("SELECT id FROM roles") == [(99,)]
