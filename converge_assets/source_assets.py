@@ -25,7 +25,6 @@ from .assets import ConvergeTranslator, WorkFailed, column_schema, run_in_parall
 from .catalog import Catalog
 from .config import ConvergeConfig, SourceConfig
 
-
 MISSING = "missing from MySQL"
 
 
