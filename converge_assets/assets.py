@@ -144,6 +144,19 @@ def column_schema(table: Table) -> TableSchema:
     )
 
 
+def target_column_schema(target: TargetTable) -> TableSchema:
+    return TableSchema(
+        columns=[
+            TableColumn(
+                name=c.name,
+                type=c.data_type,
+                constraints=TableColumnConstraints(nullable=c.nullable),
+            )
+            for c in target.columns
+        ]
+    )
+
+
 def table_specs(
     source: SourceConfig, table: Table, translator: ConvergeTranslator
 ) -> tuple[AssetSpec, AssetSpec]:
@@ -158,7 +171,7 @@ def table_specs(
             f"`{source.name}/<run>/{translator.csv_name(table.name)}` in one consistent snapshot."
         ),
         group_name=source.name,
-        kinds={"mysql", "csv"},
+        kinds={"csv"},
         code_version=table.fingerprint(),
         partitions_def=MIGRATION_RUN,
         skippable=True,
@@ -183,7 +196,6 @@ def table_specs(
         skippable=True,
         metadata={
             "target_table": f"{source.postgres_database}.{source.postgres_schema}.{table.name}",
-            "dagster/column_schema": column_schema(table),
         },
     )
     return export, load
@@ -377,7 +389,7 @@ class TableStep:
     ) -> tuple[LoadResult, ManifestEntry]:
         entry = entry_for(self.run_dir, table.name)
         if entry is None:
-            raise LookupError(
+            raise LoadError(
                 f"{self.source.name}.{table.name}: no export in run {self.run!r}; "
                 "materialise its export asset first"
             )
@@ -414,7 +426,7 @@ class TableStep:
         )
 
     def load_materialization(
-        self, table: Table, r: LoadResult, entry: ManifestEntry
+        self, table: Table, target: TargetTable, r: LoadResult, entry: ManifestEntry
     ) -> MaterializeResult:
         return MaterializeResult(
             asset_key=self.translator.load_key(self.source.name, table.name),
@@ -426,6 +438,8 @@ class TableStep:
                 "csv": MetadataValue.path(str(self.run_dir / entry.file)),
                 "csv_sha256": entry.sha256,
                 "target_table": f"{self.source.postgres_schema}.{table.name}",
+                # The PostgreSQL table's own types (the definitions know only MySQL's).
+                "dagster/column_schema": target_column_schema(target),
                 **{f"sequence {seq}": nxt for seq, nxt in r.sequences.items()},
             },
         )
@@ -471,7 +485,7 @@ class TableStep:
             emit(checks.accepted_by_postgres(export_key, str(e.refused)))
             raise
         emit(checks.accepted_by_postgres(export_key, None))
-        emit(self.load_materialization(table, result, entry))
+        emit(self.load_materialization(table, target, result, entry))
         load_key = self.translator.load_key(self.source.name, table.name)
         # count(*) was taken in the load's own transaction, after COPY, before commit.
         emit(checks.load_row_count(load_key, entry.rows, result.rows, result.count))
@@ -551,7 +565,6 @@ EXPECTED_ERRORS = (
     SourceError,
     TargetError,
     ParityError,
-    LookupError,
 )
 
 

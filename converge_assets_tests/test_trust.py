@@ -375,3 +375,23 @@ def test_a_table_dropped_after_discover_fails_alone_through_the_cli(make_source,
     assert "1 of 2 table(s) changed: roles" in out.stdout
     assert "dropped from MySQL after discover" in out.stdout
     assert source.postgres("SELECT id FROM roles") == [(99,)]
+
+
+def test_each_layer_shows_its_own_kind_and_column_types(make_source, instance):
+    source = make_source(ROLES, ROLES_PG)
+    defs = source.definitions()
+    graph = defs.resolve_asset_graph()
+    assert graph.get(AssetKey(["csv", "src", "roles"])).kinds == {"csv"}
+    assert graph.get(AssetKey(["postgres", "src", "roles"])).kinds == {"postgres"}
+    result = source.migrate(instance)
+    assert result.success
+    load = next(
+        e.step_materialization_data.materialization
+        for e in result.get_asset_materialization_events()
+        if e.asset_key == AssetKey(["postgres", "src", "roles"])
+    )
+    columns = load.metadata["dagster/column_schema"].value.columns
+    assert [(c.name, c.type) for c in columns] == [
+        ("id", "integer"),
+        ("name", "character varying(50)"),
+    ]
