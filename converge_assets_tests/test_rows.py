@@ -1,0 +1,177 @@
+"""The right row, always: a value PostgreSQL refuses is named with the row and the column that
+hold it, whatever line breaks the rows before it hold; target columns PostgreSQL computes
+(generated, identity) are judged before a row moves; a value over 16 MiB arrives exact."""
+
+from __future__ import annotations
+
+import os
+
+import psycopg
+import pytest
+from dagster import AssetKey, DagsterEventType, DagsterInstance
+
+from converge_assets import checks
+from converge_assets.refusals import RejectedByPostgres, record_at_line
+from converge_assets_tests.conftest import converge, postgres_connect
+
+# Keys in export order (InnoDB reads a table in primary key order).
+K = [f"0{i}000000-0000-4000-8000-00000000000{i}" for i in range(1, 8)]
+
+# Rows before the bad one hold line breaks inside quoted fields: several LFs, CRLFs, lone CRs,
+# quotes and commas. PostgreSQL's `line N` counts the LFs; a CSV record number does not.
+MULTILINE = [
+    "'one\\ntwo\\nthree\\nfour'",
+    "'crlf\\r\\nand\\r\\nmore\\r\\n'",
+    "'lone\\rcarriage\\rreturns\\r'",
+    "'\"quoted\"\\n,comma,\\r\\n\\n'",
+]
+
+REFERENCE = (
+    "CREATE TABLE `reference` (`id` char(36) NOT NULL PRIMARY KEY, `title` text NOT NULL,"
+    " `description` text NULL);"
+    "INSERT INTO `reference` VALUES "
+    + ", ".join(f"('{k}', {m}, {m})" for k, m in zip(K, MULTILINE, strict=False))
+    # The bad row: its NUL byte follows line breaks of its own field; the title beside it is
+    # clean, so only the description can be named.
+    + f", ('{K[4]}', 'fine\\ntitle', CONCAT('multi\\nline\\r\\n', CHAR(0), 'after\\nit'))"
+    + f", ('{K[5]}', 'later', CONCAT('also', CHAR(0))), ('{K[6]}', 'x', 'y');"
+)
+REFERENCE_PG = (
+    "CREATE TABLE reference (id uuid PRIMARY KEY, title text NOT NULL, description text);"
+)
+
+FLAGS = (
+    "CREATE TABLE `flags` (`id` char(36) NOT NULL PRIMARY KEY, `note` text NULL,"
+    " `active` tinyint(1) NOT NULL);"
+    "INSERT INTO `flags` VALUES "
+    + ", ".join(f"('{k}', {m}, 1)" for k, m in zip(K, MULTILINE, strict=False))
+    # The bad row's own note spans lines before the refused boolean.
+    + f", ('{K[4]}', 'a\\nb\\r\\nc\\rd', 2), ('{K[5]}', 'z', 3), ('{K[6]}', 'ok', 0);"
+)
+FLAGS_PG = "CREATE TABLE flags (id uuid PRIMARY KEY, note text, active boolean NOT NULL);"
+
+GOOD = "CREATE TABLE `good` (`id` int NOT NULL PRIMARY KEY); INSERT INTO `good` VALUES (1);"
+GOOD_PG = "CREATE TABLE good (id int PRIMARY KEY);"
+
+EXPECTED = {  # table -> (column named, words of the reason)
+    "reference": ("description", "NUL"),
+    "flags": ("active", "boolean"),
+}
+
+
+def _names_the_right_row(text: str, table: str) -> None:
+    column, word = EXPECTED[table]
+    assert f"src.{table}.{column}:" in text, text
+    assert f"id='{K[4]}'" in text, text
+    assert not any(k in text for k in K[:4] + K[5:]), text
+    assert word.lower() in text.lower(), text
+
+
+def test_a_refused_value_names_its_row_and_column_after_multiline_rows(
+    make_source, dagster_home, monkeypatch
+):
+    source = make_source(GOOD + REFERENCE + FLAGS, GOOD_PG + REFERENCE_PG + FLAGS_PG)
+    home, dagster_url = dagster_home
+    env = {
+        **os.environ,
+        "CONVERGE_CONFIG": str(source.config.path),
+        "DAGSTER_HOME": str(home),
+        "DAGSTER_POSTGRES_URL": dagster_url,
+    }
+    out = converge("run", "--source", "src", "--run", "r1", env=env)
+    assert out.returncode == 1, out.stdout + out.stderr
+
+    # The CLI: one line per failed table, its reason naming the row and the column.
+    lines = {
+        line.strip().split(":", 1)[0]: line.strip()
+        for line in out.stdout.splitlines()
+        if line.startswith("  ")
+    }
+    for table in EXPECTED:
+        _names_the_right_row(lines[table], table)
+    assert "good" not in lines
+    assert source.postgres("SELECT count(*) FROM good") == [(1,)]
+
+    # The export's blocking check says the same, so the UI shows it on the CSV asset.
+    monkeypatch.setenv("DAGSTER_POSTGRES_URL", dagster_url)
+    with DagsterInstance.from_config(str(home)) as instance:
+        evaluations = [
+            e.dagster_event.event_specific_data
+            for run in instance.get_runs()
+            for e in instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
+        ]
+        for table in EXPECTED:
+            (accepted,) = [
+                e
+                for e in evaluations
+                if e.check_name == checks.ACCEPTED_BY_POSTGRES
+                and e.asset_key == AssetKey(["csv", "src", table])
+            ]
+            assert not accepted.passed
+            _names_the_right_row(accepted.description, table)
+            _names_the_right_row(accepted.metadata["refused"].value, table)
+
+
+def _csv_field(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _copy_refusal(conn: psycopg.Connection, path) -> psycopg.Error:
+    copy = "COPY lines (id, note, flag) FROM STDIN (FORMAT csv, HEADER MATCH)"
+    with (
+        pytest.raises(psycopg.DataError) as refused,
+        conn.transaction(),
+        conn.cursor() as cur,
+        cur.copy(copy) as c,
+    ):
+        c.write(path.read_bytes())
+    return refused.value
+
+
+def test_copys_line_number_maps_to_its_record_on_the_real_server(tmp_path):
+    """Every record of a file of tricky line breaks made bad in turn: the line PostgreSQL 15
+    names is mapped back to that record, for a refused value (named at the record's end) and
+    for a NUL byte (named at the line that holds it)."""
+    random = __import__("random").Random(7)
+    pieces = ["a", "\n", "\r\n", "\r", '"', ",", "\\.", "x y"]
+    notes = [
+        "".join(random.choice(pieces) for _ in range(random.randrange(0, 8))) for _ in range(25)
+    ]
+    with postgres_connect() as conn:
+        conn.execute("CREATE TEMP TABLE lines (id int, note text, flag boolean)")
+        for bad in range(len(notes)):
+            for kind in ("boolean", "nul"):
+                path = tmp_path / f"{kind}{bad}.csv"
+                rows = []
+                for i, note in enumerate(notes):
+                    if i == bad and kind == "nul":
+                        note = note[: len(note) // 2] + "\x00" + note[len(note) // 2 :]
+                    rows.append([str(i), note, "2" if i == bad and kind == "boolean" else "t"])
+                lines = [f"{i},{_csv_field(note)},{flag}\n" for i, note, flag in rows]
+                path.write_bytes(("id,note,flag\n" + "".join(lines)).encode())
+                refused = _copy_refusal(conn, path)
+                rejection = RejectedByPostgres.from_copy_error(
+                    str(refused), refused.diag.context or "", path
+                )
+                assert rejection.line is not None, refused.diag.context
+                assert record_at_line(path, rejection.line) == (bad + 2, rows[bad]), (kind, bad)
+
+
+def test_a_nul_byte_is_named_by_its_column_in_a_table_without_primary_key(make_source, instance):
+    """Without a key MySQL cannot be asked which column broke a refusal: the CSV record says."""
+    source = make_source(
+        "CREATE TABLE `nokey` (`code` varchar(10) NOT NULL, `title` text, `body` text);"
+        "INSERT INTO `nokey` VALUES ('a', 'x\\ny', 'one\\r\\ntwo'), ('b', 'p\\rq', '\\n\\n'),"
+        " ('c', 'fine', CONCAT('multi\\nline', CHAR(0)));",
+        "CREATE TABLE nokey (code varchar(10) NOT NULL, title text, body text);",
+    )
+    result = source.migrate(instance)
+    assert not result.success
+    (accepted,) = [
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.check_name == checks.ACCEPTED_BY_POSTGRES
+    ]
+    assert not accepted.passed
+    assert "src.nokey.body:" in accepted.description, accepted.description
+    assert "code='c'" in accepted.description, accepted.description
