@@ -175,3 +175,62 @@ def test_a_nul_byte_is_named_by_its_column_in_a_table_without_primary_key(make_s
     assert not accepted.passed
     assert "src.nokey.body:" in accepted.description, accepted.description
     assert "code='c'" in accepted.description, accepted.description
+
+
+# --- target columns PostgreSQL computes -------------------------------------------------------
+
+
+def test_a_generated_target_column_fed_by_the_csv_blocks_its_table_naming_the_column(
+    make_source, instance
+):
+    source = make_source(
+        GOOD + "CREATE TABLE `invoice` (`id` int NOT NULL PRIMARY KEY, `net` int NOT NULL,"
+        " `gross` int NOT NULL);"
+        "INSERT INTO `invoice` VALUES (1, 100, 120);"
+        # Fed only the columns PostgreSQL does not compute: it moves, gross computed there.
+        "CREATE TABLE `priced` (`id` int NOT NULL PRIMARY KEY, `net` int NOT NULL);"
+        "INSERT INTO `priced` VALUES (1, 100), (2, 50);",
+        GOOD_PG + "CREATE TABLE invoice (id int PRIMARY KEY, net int NOT NULL,"
+        " gross int GENERATED ALWAYS AS (net * 6 / 5) STORED);"
+        "INSERT INTO invoice (id, net) VALUES (7, 10);"
+        "CREATE TABLE priced (id int PRIMARY KEY, net int NOT NULL,"
+        " gross int GENERATED ALWAYS AS (net * 6 / 5) STORED);",
+    )
+    result = source.migrate(instance)
+    assert not result.success
+    preflight = {
+        e.asset_key.path[-1]: e
+        for e in result.get_asset_check_evaluations()
+        if e.check_name == checks.TABLE_PREFLIGHT
+    }
+    blocked = preflight["invoice"]
+    assert not blocked.passed
+    assert blocked.description.startswith("gross: GENERATED ALWAYS AS"), blocked.description
+    assert "net" not in blocked.description.split(":")[0]
+    assert preflight["priced"].passed and preflight["good"].passed
+    # Blocked before a row moved: no CSV, the target kept its rows; the others loaded.
+    assert not (source.run_dir() / "invoice.csv").exists()
+    assert source.postgres("SELECT id, net, gross FROM invoice") == [(7, 10, 12)]
+    assert source.postgres("SELECT id, net, gross FROM priced ORDER BY id") == [
+        (1, 100, 120),
+        (2, 50, 60),
+    ]
+
+
+def test_an_identity_generated_always_column_keeps_the_mysql_values(make_source, instance):
+    """COPY writes the values it is given into a GENERATED ALWAYS identity column (as INSERT's
+    OVERRIDING SYSTEM VALUE; verified on PostgreSQL 15), and the load sets its sequence past
+    them: the app's next INSERT gets a fresh id, and the column stays GENERATED ALWAYS."""
+    source = make_source(
+        "CREATE TABLE `ticket` (`id` int NOT NULL AUTO_INCREMENT PRIMARY KEY, `title` text);"
+        "INSERT INTO `ticket` VALUES (3, 'a'), (41, 'b'), (1000, 'c'); DELETE FROM `ticket`"
+        " WHERE id = 1000;",
+        "CREATE TABLE ticket (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text);",
+    )
+    result = source.migrate(instance)
+    assert result.success
+    assert source.postgres("SELECT id, title FROM ticket ORDER BY id") == [(3, "a"), (41, "b")]
+    # Past MySQL's AUTO_INCREMENT (1001): an id MySQL already handed out is never reused.
+    assert source.postgres("INSERT INTO ticket (title) VALUES ('new') RETURNING id") == [(1001,)]
+    with pytest.raises(psycopg.errors.GeneratedAlways):
+        source.postgres("INSERT INTO ticket (id, title) VALUES (5, 'x')")
