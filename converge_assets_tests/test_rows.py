@@ -4,15 +4,18 @@ hold it, whatever line breaks the rows before it hold; target columns PostgreSQL
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Callable, Iterator
 
 import psycopg
+import pymysql
 import pytest
 from dagster import AssetKey, DagsterEventType, DagsterInstance
 
 from converge_assets import checks
 from converge_assets.refusals import RejectedByPostgres, record_at_line
-from converge_assets_tests.conftest import converge, postgres_connect
+from converge_assets_tests.conftest import converge, mysql_connect, postgres_connect
 
 # Keys in export order (InnoDB reads a table in primary key order).
 K = [f"0{i}000000-0000-4000-8000-00000000000{i}" for i in range(1, 8)]
@@ -234,3 +237,71 @@ def test_an_identity_generated_always_column_keeps_the_mysql_values(make_source,
     assert source.postgres("INSERT INTO ticket (title) VALUES ('new') RETURNING id") == [(1001,)]
     with pytest.raises(psycopg.errors.GeneratedAlways):
         source.postgres("INSERT INTO ticket (id, title) VALUES (5, 'x')")
+
+
+# --- a value longer than one MySQL packet -----------------------------------------------------
+
+MIB = 1 << 20
+
+
+@contextlib.contextmanager
+def max_allowed_packet() -> Iterator[Callable[[int], None]]:
+    """Sets the source server's max_allowed_packet (global: a session cannot raise its own),
+    restoring the value it had, whatever happens. Skips where the test may not set it."""
+    with mysql_connect() as conn, conn.cursor() as cur:
+        cur.execute("SELECT @@global.max_allowed_packet")
+        (before,) = cur.fetchone()
+
+        def set_to(size: int) -> None:
+            cur.execute("SET GLOBAL max_allowed_packet = %s", (size,))
+
+        try:
+            set_to(before)
+        except pymysql.err.OperationalError as e:
+            pytest.skip(f"cannot set max_allowed_packet on the test server: {e}")
+        try:
+            yield set_to
+        finally:
+            set_to(before)
+
+
+def _failures(result) -> str:
+    return "\n".join(
+        str(e.event_specific_data.error) for e in result.all_events if e.is_step_failure
+    )
+
+
+def test_a_64_mib_longblob_moves_exactly_when_max_allowed_packet_allows_it(make_source, instance):
+    """The CSV line of a 64 MiB LONGBLOB is 128 MiB of hex: over a 96 MiB limit the export
+    refuses it by name; at 256 MiB it arrives exact, through `stream_lines`' rows of several
+    16 MiB packets. Both sides hash the value themselves: the test never holds it."""
+    with max_allowed_packet() as set_limit:
+        # Connections take the global value when they open: each one below opens after it.
+        set_limit(96 * MIB)
+        source = make_source(
+            "CREATE TABLE `big` (`id` int NOT NULL PRIMARY KEY, `data` longblob NOT NULL);"
+            "SET SESSION group_concat_max_len = 67108864;"
+            # 1 Mi different 64-byte digests: no period a misplaced packet boundary could hide in.
+            "INSERT INTO `big` SELECT 7, GROUP_CONCAT(UNHEX(SHA2(seq, 512)) ORDER BY seq"
+            " SEPARATOR '') FROM seq_1_to_1048576;",
+            "CREATE TABLE big (id int PRIMARY KEY, data bytea NOT NULL);",
+        )
+        ((size, mysql_sha),) = source.mysql("SELECT LENGTH(data), SHA2(data, 256) FROM big")
+        assert size == 64 * MIB
+
+        refused = source.migrate(instance, run="small")
+        assert not refused.success
+        said = _failures(refused)
+        assert "src.big:" in said and "max_allowed_packet" in said and "id=7" in said, said
+        assert source.postgres("SELECT count(*) FROM big") == [(0,)]
+
+        set_limit(256 * MIB)
+        moved = source.migrate(instance, run="raised")
+        assert moved.success, _failures(moved)
+    assert source.postgres("SELECT id, length(data), encode(sha256(data), 'hex') FROM big") == [
+        (7, 64 * MIB, mysql_sha)
+    ]
+    parity = next(
+        e for e in moved.get_asset_check_evaluations() if e.check_name == checks.CONTENT_PARITY
+    )
+    assert parity.passed
