@@ -81,6 +81,9 @@ class MySQLResource(ConfigurableResource):
 # --- streaming a one-column result -----------------------------------------------------------
 
 _MAX_PACKET = 0xFFFFFF  # a payload this long continues in the next packet
+# A length-encoded string starts with its length: one byte below 0xFB, else a marker byte
+# and a 2-, 3- or 8-byte length.
+_LENGTH_PREFIX = {0xFC: 3, 0xFD: 4, 0xFE: 9}
 _READ_BYTES = 1 << 20
 
 
@@ -113,25 +116,32 @@ def stream_lines(conn: pymysql.Connection, query: str) -> Iterator[list[bytes | 
                 continued.append(buf[start:end])
                 if size == _MAX_PACKET:
                     continue
-                payload, continued = b"".join(continued), []
-                start, end = 0, len(payload)
-            else:
-                payload = buf
-            kind = payload[start]
+                # Only a row is that long (never EOF or an error): its value is joined
+                # straight from the parts, one copy of it held, not two.
+                rows.append(_long_value(continued))
+                continued = []
+                continue
+            kind = buf[start]
             if kind == 0xFE and end - start < 9:  # EOF: the result is complete
                 yield rows
                 return
             if kind == 0xFF:
-                pymysql.err.raise_mysql_exception(payload[start:end])
-            if kind < 0xFB:
-                rows.append(payload[start + 1 : end])
+                pymysql.err.raise_mysql_exception(buf[start:end])
+            if kind < 0xFB:  # most rows: a one-byte length
+                rows.append(buf[start + 1 : end])
             elif kind == 0xFB:
                 rows.append(None)
-            else:  # a 2-, 3- or 8-byte length
-                rows.append(payload[start + {0xFC: 3, 0xFD: 4, 0xFE: 9}[kind] : end])
+            else:
+                rows.append(buf[start + _LENGTH_PREFIX[kind] : end])
         buf = buf[pos:]
         if rows:
             yield rows
+
+
+def _long_value(parts: list[bytes]) -> bytes:
+    """The value of a row sent in several packets, without its length prefix."""
+    parts[0] = parts[0][_LENGTH_PREFIX.get(parts[0][0], 1) :]
+    return b"".join(parts)
 
 
 def _read_some(conn: pymysql.Connection) -> bytes:

@@ -82,7 +82,8 @@ SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), t.typname,
                  WHERE e.enumtypid = CASE WHEN t.typelem <> 0 THEN t.typelem ELSE t.oid END),
                 '{}'),
        t.typcategory = 'A',
-       pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname)
+       pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname),
+       a.attgenerated <> ''
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -121,6 +122,7 @@ def read_target_schema(conn: psycopg.Connection, schema: str) -> dict[str, Targe
             labels,
             is_array,
             seq,
+            generated,
         ) in cur:
             columns.setdefault(table, []).append(
                 TargetColumn(
@@ -133,6 +135,7 @@ def read_target_schema(conn: psycopg.Connection, schema: str) -> dict[str, Targe
                     enum_labels=tuple(labels),
                     is_array=is_array,
                     sequence=seq,
+                    generated=generated,
                 )
             )
         cur.execute(_FOREIGN_KEYS, (schema,))

@@ -106,6 +106,14 @@ def catalog_drift(source: str, cataloged: Table, live: Table | None) -> list[Fin
 # --- the live PostgreSQL table against the MySQL table ---------------------------------------
 
 
+# COPY refuses a generated column outright ("column ... is a generated column"): named here,
+# before any row moves, instead of failing the load.
+_GENERATED = (
+    "GENERATED ALWAYS AS (...) STORED in PostgreSQL: PostgreSQL computes it, so the CSV cannot "
+    "feed it; make it a plain column in PostgreSQL or leave it out of the MySQL table"
+)
+
+
 def target_findings(
     source: str,
     schema: str,
@@ -120,6 +128,11 @@ def target_findings(
         Finding(table.name, c.name, "column not in the PostgreSQL table", True)
         for c in table.columns
         if target.column(c.name) is None
+    ]
+    findings += [
+        Finding(table.name, c.name, _GENERATED, True)
+        for c in table.columns
+        if (tc := target.column(c.name)) is not None and tc.generated
     ]
     fed = set(table.column_names)
     findings += [

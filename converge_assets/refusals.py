@@ -4,14 +4,15 @@ Refusals come to light in one of two places (see `Refusal.postgres_rejects`):
 
 - the export: a refusal MySQL tests per row made the row's CSV line NULL, so the export stops
   and the first such row is looked up in key order;
-- the load: PostgreSQL's own input functions rejected a value, COPY names the CSV record (and
-  usually the column), the load rolls back, and that record's key is looked up in MySQL to say
-  which of the plan's refusals it breaks.
+- the load: PostgreSQL's own input functions rejected a value, COPY names the CSV line (and
+  usually the column), the load rolls back, the line is mapped to its record (`record_at_line`),
+  and that record's key is looked up in MySQL to say which of the plan's refusals it breaks.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
@@ -42,22 +43,22 @@ class RefusedValue(Exception):
 class RejectedByPostgres(Exception):
     """COPY refused a value of the CSV; the load rolled back."""
 
-    def __init__(self, message: str, csv_path: Path, record: int | None, column: str | None):
+    def __init__(self, message: str, csv_path: Path, line: int | None, column: str | None):
         super().__init__(message)
-        self.message, self.csv_path, self.record, self.column = message, csv_path, record, column
+        self.message, self.csv_path, self.line, self.column = message, csv_path, line, column
 
     @classmethod
     def from_copy_error(cls, message: str, context: str, csv_path: Path) -> RejectedByPostgres:
-        """COPY's context reads `COPY t, line N, column c: "value"`; N counts CSV records
-        (the header is line 1), whatever line breaks the quoted fields hold."""
-        record, column = _copy_position(context, _csv_header(csv_path))
+        """COPY's context reads `COPY t, line N, column c: "value"`; N counts physical lines
+        (see `record_at_line`), not CSV records."""
+        line, column = _copy_position(context, _csv_header(csv_path))
         if column is None and (named := re.search(r'in column "((?:[^"]|"")+)"', message)):
             column = named.group(1).replace('""', '"')
-        return cls(message, csv_path, record, column)
+        return cls(message, csv_path, line, column)
 
 
 def _copy_position(context: str, columns: list[str]) -> tuple[int | None, str | None]:
-    """The record number and column of COPY's context. The table and column names are
+    """The line number and column of COPY's context. The table and column names are
     printed unquoted and may hold `, line 1` or `: ` themselves (`t, line 1`, `a: b`), so a
     `, line N` counts only where what follows is the end, `: ` or one of the file's column
     names followed by `: `, the longest name first."""
@@ -122,7 +123,7 @@ def diagnose_load(
 ) -> RefusedValue:
     """The record COPY refused: its key from the CSV, and which refusal its MySQL row breaks
     (the column PostgreSQL named first). PostgreSQL's own words are kept in the reason."""
-    fields = _csv_record(rejection.csv_path, rejection.record) if rejection.record else None
+    fields = _csv_record(rejection.csv_path, rejection.line) if rejection.line else None
     keys = key_columns(table)
     key = {k: fields[k] for k in keys if k in fields} if fields else {}
     said = f"PostgreSQL refused the load: {rejection.message}"
@@ -138,7 +139,10 @@ def diagnose_load(
         if hits:
             column, refusal = hits[0]
             return RefusedValue(source.name, table.name, column, key, f"{refusal.reason}; {said}")
-    return RefusedValue(source.name, table.name, rejection.column, key, said)
+    column = rejection.column
+    if column is None and fields and "0x00" in rejection.message:
+        column = _column_holding(fields, "\x00")
+    return RefusedValue(source.name, table.name, column, key, said)
 
 
 def _broken_refusals(mysql, source, table, key: dict, refusals) -> tuple[dict, list[bool]] | None:
@@ -170,12 +174,49 @@ def _key_param(table: Table, name: str, text: str) -> str | bytes:
     return text
 
 
-def _csv_record(csv_path: Path, record: int) -> dict[str, str] | None:
-    """Record `record` of the file (the header is record 1), read with the file's own header."""
-    with open(csv_path, newline="", encoding="utf-8", errors="replace") as f:
-        reader = csv.reader(f)
-        header = next(reader)
-        for number, values in enumerate(reader, start=2):
-            if number == record:
-                return dict(zip(header, values, strict=False))
+def record_at_line(csv_path: Path, line: int) -> tuple[int, list[str]] | None:
+    """The CSV record that PostgreSQL's COPY calls `line N`: its number (the header is
+    record 1) and its fields.
+
+    COPY's line counter (PostgreSQL 15, `CopyReadLineText`) counts physical lines: one per
+    record, plus one per line feed inside a quoted field (a lone CR inside quotes counts
+    none, as the file's records end in LF), and its quote state flips at every `"` (`""`
+    flips it twice). So the file is cut the same way, at LFs, a record ending where its
+    count of `"` is even; a record spans lines (end of the previous one, its own end], and
+    COPY names any line of that span (a value: the record's last; a bad byte: its own)."""
+    parts: list[bytes] = []
+    quotes = number = record = 0
+    with open(csv_path, "rb") as f:
+        for physical in f:
+            number += 1
+            quotes += physical.count(b'"')
+            parts.append(physical)
+            if quotes % 2:
+                continue  # a quoted field goes on past this line feed
+            record += 1
+            if number >= line:
+                return record, _fields(b"".join(parts))
+            parts, quotes = [], 0
     return None
+
+
+def _fields(record: bytes) -> list[str]:
+    text = record.decode("utf-8", errors="replace")
+    # The csv module refuses fields over its limit (128 KiB by default): a record may hold a
+    # value of megabytes, which it must read whole to name the row.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text)))
+    return next(csv.reader(io.StringIO(text, newline="")), [])
+
+
+def _csv_record(csv_path: Path, line: int) -> dict[str, str] | None:
+    """The record COPY's `line N` names (the header is line 1), by the file's own header."""
+    found = record_at_line(csv_path, line)
+    if found is None or found[0] == 1:
+        return None
+    return dict(zip(_csv_header(csv_path), found[1], strict=False))
+
+
+def _column_holding(fields: dict[str, str], char: str) -> str | None:
+    """The first column whose field holds `char` (PostgreSQL names no column for a byte its
+    encoding refuses)."""
+    return next((name for name, value in fields.items() if char in value), None)

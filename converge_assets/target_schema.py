@@ -16,6 +16,7 @@ class TargetColumn:
     enum_labels: tuple[str, ...] = ()  # for PostgreSQL enum types (or the element type of an array)
     is_array: bool = False
     sequence: str | None = None  # serial/identity sequence, schema-qualified and quoted
+    generated: bool = False  # GENERATED ALWAYS AS (...) STORED: computed, never fed by COPY
 
 
 @dataclass(frozen=True)
