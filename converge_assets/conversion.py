@@ -544,6 +544,21 @@ def _set_to_array_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Part
 def _int_parts(col: Column, tc: TargetColumn, q: str, qp: str, kind: str) -> _Parts:
     lo, hi, uhi = _MYSQL_INT[col.data_type]
     src_lo, src_hi = (0, uhi) if col.unsigned else (lo, hi)
+    refusals, digest_pg = _int_range(tc, q, qp, kind, src_lo, src_hi)
+    return _Parts(
+        f"CAST({q} AS CHAR)",
+        "integer as decimal digits",
+        f"CAST({q} AS CHAR)",
+        digest_pg,
+        refusals,
+    )
+
+
+def _int_range(
+    tc: TargetColumn, q: str, qp: str, kind: str, src_lo: int, src_hi: int
+) -> tuple[list[Refusal], str]:
+    """The refusal of integers (MySQL expression `q`, from src_lo .. src_hi) outside the
+    target's range, and the target's digest."""
     refusals = []
     if kind in _PG_INT:
         t_lo, t_hi = _PG_INT[kind]
@@ -570,13 +585,7 @@ def _int_parts(col: Column, tc: TargetColumn, q: str, qp: str, kind: str) -> _Pa
                 postgres_rejects=True,
             )
         )
-    return _Parts(
-        f"CAST({q} AS CHAR)",
-        "integer as decimal digits",
-        f"CAST({q} AS CHAR)",
-        digest_pg,
-        refusals,
-    )
+    return refusals, digest_pg
 
 
 def _decimal_parts(col: Column, tc: TargetColumn, q: str, qp: str, kind: str) -> _Parts:
@@ -652,6 +661,46 @@ def _bool_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
         "0/1 as boolean",
         f"CAST({q} + 0 AS CHAR)",
         f"{qp}::int::text",
+        refusals,
+    )
+
+
+def _bit_width(col: Column) -> int:
+    mod = _typmod(col.column_type)
+    return mod[0] if mod else 1
+
+
+def _bit_parts(col: Column, tc: TargetColumn, q: str, qp: str, kind: str) -> _Parts:
+    """bit(n) into bit(n), bit varying(m >= n), bytea or an integer type. `q + 0` is the value
+    as an unsigned integer (bit(64) included); BIN and HEX drop leading zeros, so LPAD puts
+    them back: every value keeps its n bits."""
+    n = _bit_width(col)
+    number = f"({q} + 0)"
+    if kind in ("bit", "varbit"):
+        mod = _typmod(tc.data_type)
+        if kind == "bit" and mod != (n,):
+            raise _Unsupported(
+                f"bit({n}) fits only bit({n}): PostgreSQL bit(m) holds exactly m bits"
+            )
+        if kind == "varbit" and mod and mod[0] < n:
+            raise _Unsupported(f"bit({n}) needs bit varying of at least {n} bits")
+        bits = f"LPAD(BIN({number}), {n}, '0')"
+        return _Parts(bits, f"the {n} bits as 0/1 text, leading zeros kept", bits, f"{qp}::text")
+    if kind == "bytea":
+        width = 2 * ((n + 7) // 8)
+        hex_sql = f"LOWER(LPAD(HEX({number}), {width}, '0'))"
+        return _Parts(
+            f"CONCAT({_BYTEA_PREFIX}, {hex_sql})",
+            f"the {n} bits as {width // 2} big-endian byte(s), leading zero bits kept",
+            hex_sql,
+            f"encode({qp}, 'hex')",
+        )
+    refusals, digest_pg = _int_range(tc, number, qp, kind, 0, 2**n - 1)
+    return _Parts(
+        f"CAST({number} AS CHAR)",
+        "the bits as an unsigned integer, decimal digits",
+        f"CAST({number} AS CHAR)",
+        digest_pg,
         refusals,
     )
 
@@ -818,8 +867,10 @@ def _parts_for(col: Column, tc: TargetColumn, transform: str | None) -> _Parts:
         if kind == "float4":
             raise _Unsupported("double into real would round")
     elif dt == "bit":
-        if kind == "bool" and col.column_type == "bit(1)":
+        if kind == "bool" and _bit_width(col) == 1:
             return _bool_parts(col, tc, q, qp)
+        if kind in ("bit", "varbit", "bytea", "numeric") or kind in _PG_INT:
+            return _bit_parts(col, tc, q, qp, kind)
     elif dt == "year":
         if kind in _PG_INT or kind == "numeric":
             return _year_parts(col, tc, q, qp, kind)
