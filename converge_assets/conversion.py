@@ -896,6 +896,18 @@ def _postgis_parts(col: Column, tc: TargetColumn, q: str, qp: str, kind: str) ->
     )
 
 
+def _inet4_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
+    # The address as a number on both sides: PostgreSQL's text of an address need not be
+    # MariaDB's, and the family and mask say it arrived as one IPv4 host.
+    number = f"CAST(CONV(HEX(CAST({q} AS BINARY(4))), 16, 10) AS CHAR)"
+    return _Parts(
+        f"CAST({q} AS CHAR)",
+        "dotted IPv4 address, read by PostgreSQL as a /32 host",
+        f"CONCAT('4/32/', {number})",
+        f"family({qp}) || '/' || masklen({qp}) || '/' || ({qp} - '0.0.0.0'::inet)",
+    )
+
+
 def _date_refusals(col: Column, q: str, transform: str | None, parts: _Parts) -> None:
     zero = _zero_date_sql(q)
     if transform == "zero_date_to_null":
@@ -1067,7 +1079,13 @@ def _parts_for(col: Column, tc: TargetColumn, transform: str | None) -> _Parts:
             return _native_geometric_parts(col, tc, q, qp, kind)
         if kind in ("geometry", "geography"):
             return _postgis_parts(col, tc, q, qp, kind)
+    elif dt == "inet4":  # MariaDB 10.10+
+        if kind == "inet":
+            return _inet4_parts(col, tc, q, qp)
     elif dt == "year":
+        if col.column_type == "year(2)":
+            # MariaDB keeps YEAR(2): 69 means 2069 and 70 means 1970, so no number is the year.
+            raise _Unsupported("a two-digit year is not the year: ALTER the column to YEAR first")
         if kind in _PG_INT or kind == "numeric":
             return _year_parts(col, tc, q, qp, kind)
     elif dt == "date":
