@@ -329,3 +329,27 @@ def test_a_polygon_with_holes_fails_its_table_naming_column_and_key(
         (2, None, 0),
     ]
     assert source.postgres("SELECT count(*) FROM zones") == [(0,)]
+
+
+def test_a_column_named_like_the_point_walk_is_refused():
+    """The point walk's ordinality column would shadow a user column of the same name."""
+    from converge_assets.catalog import Column, Table
+    from converge_assets.target_schema import TargetColumn, TargetTable
+
+    table = Table(
+        "t",
+        (
+            Column("converge_point_n", "int", "int(11)", True),
+            Column("ls", "linestring", "linestring", True),
+        ),
+    )
+    target = TargetTable(
+        "public",
+        "t",
+        (
+            TargetColumn("converge_point_n", "integer", "int4", True, False),
+            TargetColumn("ls", "path", "path", True, False),
+        ),
+    )
+    with pytest.raises(UnsupportedTypePair, match="walks points"):
+        plan_table(table, target)
