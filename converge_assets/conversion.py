@@ -544,6 +544,21 @@ def _set_to_array_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Part
 def _int_parts(col: Column, tc: TargetColumn, q: str, qp: str, kind: str) -> _Parts:
     lo, hi, uhi = _MYSQL_INT[col.data_type]
     src_lo, src_hi = (0, uhi) if col.unsigned else (lo, hi)
+    refusals, digest_pg = _int_range(tc, q, qp, kind, src_lo, src_hi)
+    return _Parts(
+        f"CAST({q} AS CHAR)",
+        "integer as decimal digits",
+        f"CAST({q} AS CHAR)",
+        digest_pg,
+        refusals,
+    )
+
+
+def _int_range(
+    tc: TargetColumn, q: str, qp: str, kind: str, src_lo: int, src_hi: int
+) -> tuple[list[Refusal], str]:
+    """The refusal of integers (MySQL expression `q`, from src_lo .. src_hi) outside the
+    target's range, and the target's digest."""
     refusals = []
     if kind in _PG_INT:
         t_lo, t_hi = _PG_INT[kind]
@@ -570,13 +585,7 @@ def _int_parts(col: Column, tc: TargetColumn, q: str, qp: str, kind: str) -> _Pa
                 postgres_rejects=True,
             )
         )
-    return _Parts(
-        f"CAST({q} AS CHAR)",
-        "integer as decimal digits",
-        f"CAST({q} AS CHAR)",
-        digest_pg,
-        refusals,
-    )
+    return refusals, digest_pg
 
 
 def _decimal_parts(col: Column, tc: TargetColumn, q: str, qp: str, kind: str) -> _Parts:
@@ -653,6 +662,249 @@ def _bool_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
         f"CAST({q} + 0 AS CHAR)",
         f"{qp}::int::text",
         refusals,
+    )
+
+
+def _bit_width(col: Column) -> int:
+    mod = _typmod(col.column_type)
+    return mod[0] if mod else 1
+
+
+def _bit_parts(col: Column, tc: TargetColumn, q: str, qp: str, kind: str) -> _Parts:
+    """bit(n) into bit(n), bit varying(m >= n), bytea or an integer type. `q + 0` is the value
+    as an unsigned integer (bit(64) included); BIN and HEX drop leading zeros, so LPAD puts
+    them back: every value keeps its n bits."""
+    n = _bit_width(col)
+    number = f"({q} + 0)"
+    if kind in ("bit", "varbit"):
+        mod = _typmod(tc.data_type)
+        if kind == "bit" and mod != (n,):
+            raise _Unsupported(
+                f"bit({n}) fits only bit({n}): PostgreSQL bit(m) holds exactly m bits"
+            )
+        if kind == "varbit" and mod and mod[0] < n:
+            raise _Unsupported(f"bit({n}) needs bit varying of at least {n} bits")
+        bits = f"LPAD(BIN({number}), {n}, '0')"
+        return _Parts(bits, f"the {n} bits as 0/1 text, leading zeros kept", bits, f"{qp}::text")
+    if kind == "bytea":
+        width = 2 * ((n + 7) // 8)
+        hex_sql = f"LOWER(LPAD(HEX({number}), {width}, '0'))"
+        return _Parts(
+            f"CONCAT({_BYTEA_PREFIX}, {hex_sql})",
+            f"the {n} bits as {width // 2} big-endian byte(s), leading zero bits kept",
+            hex_sql,
+            f"encode({qp}, 'hex')",
+        )
+    refusals, digest_pg = _int_range(tc, number, qp, kind, 0, 2**n - 1)
+    return _Parts(
+        f"CAST({number} AS CHAR)",
+        "the bits as an unsigned integer, decimal digits",
+        f"CAST({number} AS CHAR)",
+        digest_pg,
+        refusals,
+    )
+
+
+# --- spatial --------------------------------------------------------------------------------
+
+# MySQL spatial column types -> the value type they hold (None: any, a `geometry` column).
+_MYSQL_SPATIAL = {
+    "geometry": None,
+    "point": "POINT",
+    "linestring": "LINESTRING",
+    "polygon": "POLYGON",
+    "multipoint": "MULTIPOINT",
+    "multilinestring": "MULTILINESTRING",
+    "multipolygon": "MULTIPOLYGON",
+    "geometrycollection": "GEOMETRYCOLLECTION",
+    "geomcollection": "GEOMETRYCOLLECTION",  # MySQL 8's name
+}
+# PostgreSQL's native geometric types -> the one value type each holds exactly.
+_PG_GEOMETRIC = {"point": "POINT", "path": "LINESTRING", "lseg": "LINESTRING", "polygon": "POLYGON"}
+_POSTGIS_TYPMOD = re.compile(r"(geometry|geography)(?:\((\w+)(?:,(-?\d+))?\))?")
+# JSON_TABLE's ordinality column, which walks a line's points: named so that no user column
+# is shadowed by it inside the subquery (plan_table refuses a table with a column of its name).
+_POINT_N = "converge_point_n"
+# The longest text CAST(double AS CHAR) gives is 26 characters (-0.00000012345678901234567):
+# one point, its parentheses and separator fit in 64, so GROUP_CONCAT never cuts a line whose
+# points times 64 fit group_concat_max_len.
+_POINT_TEXT_MAX = 64
+
+
+def _double_text(x: str) -> str:
+    """The shortest text that reads back to the same double; MariaDB prints -0 as 0."""
+    return f"IF({x} = 0 AND ATAN2({x}, -1) < 0, '-0', CAST({x} AS CHAR))"
+
+
+def _points_text(line: str) -> str:
+    """`(x,y),(x,y),...` of every point of a linestring or ring, each coordinate exact."""
+    p = f"ST_PointN({line}, `converge_points`.{quote_mysql(_POINT_N)})"
+    point = f"CONCAT('(', {_double_text(f'ST_X({p})')}, ',', {_double_text(f'ST_Y({p})')}, ')')"
+    walk = (
+        f"JSON_TABLE(CONCAT('[', REPEAT('0,', ST_NumPoints({line}) - 1), '0]'), "
+        f"'$[*]' COLUMNS ({quote_mysql(_POINT_N)} FOR ORDINALITY)) AS `converge_points`"
+    )
+    return (
+        f"(SELECT GROUP_CONCAT({point} ORDER BY `converge_points`.{quote_mysql(_POINT_N)} "
+        f"SEPARATOR ',') FROM {walk})"
+    )
+
+
+def _pg_coordinates_le(text: str) -> str:
+    """PostgreSQL: the coordinates in a geometric value's text, each as the 8 little-endian
+    bytes of its double (WKB's order), concatenated as hex. The text (extra_float_digits >= 1,
+    the default) reads back to the same doubles."""
+    le = r"regexp_replace(encode(float8send(x::float8), 'hex'), '(..)(..)(..)(..)(..)(..)(..)(..)', '\8\7\6\5\4\3\2\1')"
+    return (
+        f"(SELECT string_agg({le}, '' ORDER BY i) FROM "
+        f"regexp_split_to_table(btrim({text}, '[]()'), '[(),]+') WITH ORDINALITY AS c(x, i))"
+    )
+
+
+def _value_type_refusal(col: Column, q: str, wanted: str, into: str) -> list[Refusal]:
+    if _MYSQL_SPATIAL[col.data_type] is not None:
+        return []  # the column's own type, checked by the plan
+    return [
+        Refusal(
+            f"ST_GeometryType({q}) <> '{wanted}'",
+            f"a {wanted.lower()} is the only value {into} holds exactly",
+        )
+    ]
+
+
+def _native_geometric_parts(col: Column, tc: TargetColumn, q: str, qp: str, kind: str) -> _Parts:
+    wanted = _PG_GEOMETRIC[kind]
+    if _MYSQL_SPATIAL[col.data_type] not in (None, wanted):
+        raise _Unsupported(f"PostgreSQL {kind} holds only a {wanted.lower()} exactly")
+    refusals = _value_type_refusal(col, q, wanted, f"PostgreSQL {kind}")
+    refusals.append(
+        Refusal(f"ST_SRID({q}) <> 0", f"has an SRID, which PostgreSQL {kind} cannot keep")
+    )
+    wkb = f"ST_AsBinary({q})"
+    if kind == "point":
+        x, y = _double_text(f"ST_X({q})"), _double_text(f"ST_Y({q})")
+        le = r"regexp_replace(encode(float8send({}), 'hex'), '(..)(..)(..)(..)(..)(..)(..)(..)', '\8\7\6\5\4\3\2\1')"
+        return _Parts(
+            f"CONCAT('\"(', {x}, ',', {y}, ')\"')",
+            "point as (x,y), each coordinate the shortest text of its exact double",
+            f"LOWER(HEX(SUBSTRING({wkb}, 6)))",  # WKB after byte order and type: x, y
+            le.format(f"{qp}[0]") + " || " + le.format(f"{qp}[1]"),
+            refusals,
+        )
+    line = f"ST_ExteriorRing({q})" if kind == "polygon" else q
+    refusals.append(
+        Refusal(
+            f"ST_NumPoints({line}) * {_POINT_TEXT_MAX} > @@group_concat_max_len",
+            "has more points than group_concat_max_len lets one field hold (raise it)",
+        )
+    )
+    pts = _points_text(line)
+    coords_pg = f"md5(decode({_pg_coordinates_le(f'{qp}::text')}, 'hex'))"
+    if kind == "polygon":
+        refusals.append(
+            Refusal(
+                f"ST_NumInteriorRings({q}) > 0",
+                "a polygon with holes, which PostgreSQL polygon cannot hold",
+            )
+        )
+        return _Parts(
+            f"CONCAT('\"(', {pts}, ')\"')",
+            "the ring's points (x,y) as a polygon, closing point kept, coordinates exact",
+            f"MD5(SUBSTRING({wkb}, 14))",  # after order, type, ring count, point count
+            coords_pg,
+            refusals,
+        )
+    coords_my = f"MD5(SUBSTRING({wkb}, 10))"  # after order, type, point count
+    if kind == "lseg":
+        refusals.append(
+            Refusal(f"ST_NumPoints({q}) <> 2", "not 2 points, so not a PostgreSQL lseg")
+        )
+        return _Parts(
+            f"CONCAT('\"[', {pts}, ']\"')",
+            "the 2 points [(x,y),(x,y)] as an lseg, coordinates exact",
+            coords_my,
+            coords_pg,
+            refusals,
+        )
+    return _Parts(
+        f"CONCAT('\"[', {pts}, ']\"')",
+        "the points [(x,y),...] as an open path, coordinates exact",
+        f"CONCAT('[', {coords_my})",  # a path's digest says it is open
+        f"CASE WHEN isopen({qp}) THEN '[' ELSE '(' END || {coords_pg}",
+        refusals,
+    )
+
+
+def _srid_le_hex(srid: str) -> str:
+    return (
+        "CONCAT("
+        + ", ".join(f"LPAD(HEX(({srid} >> {shift}) & 255), 2, '0')" for shift in (0, 8, 16, 24))
+        + ")"
+    )
+
+
+def _postgis_parts(col: Column, tc: TargetColumn, q: str, qp: str, kind: str) -> _Parts:
+    m = _POSTGIS_TYPMOD.fullmatch(tc.data_type)
+    if not m:
+        raise _Unsupported(f"unknown PostGIS type modifier {tc.data_type!r}")
+    wanted = (m.group(2) or "geometry").upper()
+    if wanted not in {"GEOMETRY", *(v for v in _MYSQL_SPATIAL.values() if v)}:
+        raise _Unsupported(
+            "MySQL geometries are 2D: a Z or M column would need invented coordinates"
+        )
+    srid = int(m.group(3) or 0)
+    have = _MYSQL_SPATIAL[col.data_type]
+    refusals = []
+    if wanted != "GEOMETRY":
+        if have not in (None, wanted):
+            raise _Unsupported(f"{tc.data_type} holds only {wanted.lower()} values")
+        # PostGIS turns a MULTIPOINT EMPTY into a POINT column's POINT EMPTY without a word.
+        refusals += _value_type_refusal(col, q, wanted, tc.data_type)
+    if kind == "geography":
+        srid = srid or 4326
+    if srid:
+        # PostGIS gives a value of SRID 0 the column's SRID without a word.
+        refusals.append(
+            Refusal(
+                f"ST_SRID({q}) <> {srid}", f"its SRID is not {srid}, the SRID of {tc.data_type}"
+            )
+        )
+    if kind == "geography":
+        ring = f"ST_ExteriorRing(ST_Envelope({q}))"
+        lo, hi = f"ST_PointN({ring}, 1)", f"ST_PointN({ring}, 3)"
+        refusals.append(
+            Refusal(
+                f"NOT ST_IsEmpty({q}) AND (ST_X({lo}) < -180 OR ST_Y({lo}) < -90 "
+                f"OR ST_X({hi}) > 180 OR ST_Y({hi}) > 90)",
+                "a coordinate outside longitude -180 .. 180 or latitude -90 .. 90, which "
+                "PostGIS geography would move into range",
+            )
+        )
+    wkb = f"ST_AsBinary({q})"
+    # EWKB: MySQL's WKB (always little-endian) with the SRID flag set in its type and the
+    # SRID after it, so PostgreSQL reads the very bytes of every coordinate.
+    ewkb = (
+        f"CONCAT('01', HEX(SUBSTRING({wkb}, 2, 3)), '20', {_srid_le_hex(f'ST_SRID({q})')}, "
+        f"HEX(SUBSTRING({wkb}, 6)))"
+    )
+    return _Parts(
+        ewkb,
+        f"EWKB (hex) with the SRID into PostGIS {kind}: every coordinate's bytes as stored",
+        f"CONCAT(ST_SRID({q}), ':', MD5({wkb}))",
+        f"ST_SRID({qp}) || ':' || md5(ST_AsBinary({qp}))",
+        refusals,
+    )
+
+
+def _inet4_parts(col: Column, tc: TargetColumn, q: str, qp: str) -> _Parts:
+    # The address as a number on both sides: PostgreSQL's text of an address need not be
+    # MariaDB's, and the family and mask say it arrived as one IPv4 host.
+    number = f"CAST(CONV(HEX(CAST({q} AS BINARY(4))), 16, 10) AS CHAR)"
+    return _Parts(
+        f"CAST({q} AS CHAR)",
+        "dotted IPv4 address, read by PostgreSQL as a /32 host",
+        f"CONCAT('4/32/', {number})",
+        f"family({qp}) || '/' || masklen({qp}) || '/' || ({qp} - '0.0.0.0'::inet)",
     )
 
 
@@ -818,9 +1070,22 @@ def _parts_for(col: Column, tc: TargetColumn, transform: str | None) -> _Parts:
         if kind == "float4":
             raise _Unsupported("double into real would round")
     elif dt == "bit":
-        if kind == "bool" and col.column_type == "bit(1)":
+        if kind == "bool" and _bit_width(col) == 1:
             return _bool_parts(col, tc, q, qp)
+        if kind in ("bit", "varbit", "bytea", "numeric") or kind in _PG_INT:
+            return _bit_parts(col, tc, q, qp, kind)
+    elif dt in _MYSQL_SPATIAL:
+        if kind in _PG_GEOMETRIC:
+            return _native_geometric_parts(col, tc, q, qp, kind)
+        if kind in ("geometry", "geography"):
+            return _postgis_parts(col, tc, q, qp, kind)
+    elif dt == "inet4":  # MariaDB 10.10+
+        if kind == "inet":
+            return _inet4_parts(col, tc, q, qp)
     elif dt == "year":
+        if col.column_type == "year(2)":
+            # MariaDB keeps YEAR(2): 69 means 2069 and 70 means 1970, so no number is the year.
+            raise _Unsupported("a two-digit year is not the year: ALTER the column to YEAR first")
         if kind in _PG_INT or kind == "numeric":
             return _year_parts(col, tc, q, qp, kind)
     elif dt == "date":
@@ -931,6 +1196,14 @@ def plan_table(
             plans.append(_plan_column(col, tc, transforms.get(col.name)))
         except _Unsupported as e:
             problems.append(UnsupportedColumn(col.name, col.column_type, tc.data_type, str(e)))
+    if _POINT_N in table.column_names and any(
+        _POINT_N in p.field_sql for p in plans if p.column != _POINT_N
+    ):
+        problems.append(
+            UnsupportedColumn(
+                _POINT_N, "-", "-", "the name the plan's JSON_TABLE walks points with: rename it"
+            )
+        )
     if problems:
         raise UnsupportedTypePair(table.name, problems)
     return TablePlan(table.name, tuple(plans))

@@ -20,6 +20,14 @@ if $install; then
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
+  # PostGIS for the installed PostgreSQL major version (spatial columns into geometry and
+  # geography); the tests create the extension in their own databases.
+  pg_major=$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -1)
+  if [[ -n "$pg_major" && ! -f /usr/share/postgresql/$pg_major/extension/postgis.control ]]; then
+    echo "installing postgresql-$pg_major-postgis-3"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "postgresql-$pg_major-postgis-3" >/dev/null
+  fi
 fi
 
 if ! mysql_up; then
