@@ -235,7 +235,8 @@ def read_role_rights(
         else:
             may_set, grant = superuser, None
         source_wide = _missing_source_rights(cur, role, database, schema)
-        tables = _missing_table_rights(cur, role, schema, targets)
+        # A superuser passes every privilege check: no need to ask per table.
+        tables = {} if superuser else _missing_table_rights(cur, role, schema, targets)
     conn.rollback()
     return RoleRights(role, superuser, version, may_set, grant, tuple(source_wide), tables)
 
@@ -338,39 +339,42 @@ def _missing_store_rights(cur: psycopg.Cursor, role: str, database: str) -> list
 def _missing_table_rights(
     cur: psycopg.Cursor, role: str, schema: str, targets: list[TargetTable]
 ) -> dict[str, tuple[MissingRight, ...]]:
+    """One query for every table and one for every sequence: a source may have hundreds."""
+    cur.execute(
+        "SELECT t.name, array_agg(p ORDER BY p) FROM unnest(%s::text[], %s::text[]) t(name, privs) "
+        "CROSS JOIN LATERAL unnest(string_to_array(t.privs, ',')) p "
+        "JOIN pg_class c ON c.relname = t.name "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %s "
+        "WHERE NOT has_table_privilege(c.oid, p) GROUP BY t.name",
+        (
+            [t.name for t in targets],
+            [",".join(needed_table_privileges(t)) for t in targets],
+            schema,
+        ),
+    )
     missing: dict[str, list[MissingRight]] = {}
-    for target in targets:
-        cur.execute(
-            "SELECT p FROM unnest(%s::text[]) p WHERE NOT has_table_privilege(%s::regclass, p)",
-            (
-                list(needed_table_privileges(target)),
-                table_ident(schema, target.name).as_string(cur),
-            ),
+    for table, lacking in cur.fetchall():
+        missing.setdefault(table, []).append(
+            MissingRight(
+                f"{', '.join(lacking)} on table {schema}.{table}",
+                _grant(lacking, "TABLE", table_ident(schema, table), role),
+            )
         )
-        lacking = [p for (p,) in cur.fetchall()]
-        if lacking:
-            missing.setdefault(target.name, []).append(
-                MissingRight(
-                    f"{', '.join(lacking)} on table {schema}.{target.name}",
-                    _grant(lacking, "TABLE", table_ident(schema, target.name), role),
-                )
+    sequences = [(t.name, c.sequence) for t in targets for c in t.columns if c.sequence]
+    cur.execute(
+        "SELECT s.tbl, s.seq, array_agg(p ORDER BY p) FROM unnest(%s::text[], %s::text[]) "
+        "s(tbl, seq) CROSS JOIN unnest(%s::text[]) p "
+        "WHERE NOT has_sequence_privilege(s.seq, p) GROUP BY s.tbl, s.seq",
+        ([t for t, _ in sequences], [q for _, q in sequences], list(_SEQUENCE_PRIVILEGES)),
+    )
+    for table, sequence, lacking in cur.fetchall():
+        # pg_get_serial_sequence's text is already quoted and schema-qualified.
+        missing.setdefault(table, []).append(
+            MissingRight(
+                f"{', '.join(lacking)} on sequence {sequence} (setval)",
+                _grant(lacking, "SEQUENCE", sql.SQL(sequence), role),
             )
-        for column in target.columns:
-            if not column.sequence:
-                continue
-            cur.execute(
-                "SELECT p FROM unnest(%s::text[]) p WHERE NOT has_sequence_privilege(%s, p)",
-                (list(_SEQUENCE_PRIVILEGES), column.sequence),
-            )
-            lacking = [p for (p,) in cur.fetchall()]
-            if lacking:
-                # pg_get_serial_sequence's text is already quoted and schema-qualified.
-                missing.setdefault(target.name, []).append(
-                    MissingRight(
-                        f"{', '.join(lacking)} on sequence {column.sequence} (setval)",
-                        _grant(lacking, "SEQUENCE", sql.SQL(column.sequence), role),
-                    )
-                )
+        )
     return {table: tuple(rights) for table, rights in missing.items()}
 
 

@@ -209,10 +209,16 @@ def loading_role(monkeypatch) -> Iterator:
     """`loading_role(source, variable)` -> the name of a new role that may log in, is no
     superuser, owns every table of the source's PostgreSQL schema and may create schemas in
     its database (the rollback store), as a managed PostgreSQL's application role would;
-    `variable` (the source's `postgres_url_env`) is set to its URL. Dropped at teardown."""
+    `variable` (the source's `postgres_url_env`) is set to its URL. `own_tables=False`: it owns
+    nothing and is granted nothing on the tables. Dropped at teardown."""
     made: list[tuple[str, str]] = []
 
-    def make(source: Source, variable: str = "SRC_POSTGRES_URL", own_tables: bool = True) -> str:
+    def make(
+        source: Source,
+        variable: str = "SRC_POSTGRES_URL",
+        own_tables: bool = True,
+        password: str = "",
+    ) -> str:
         role = f"converge_role_{uuid.uuid4().hex[:10]}"
         ident = sql.Identifier(role)
         with postgres_connect(source.postgres_database) as conn:
@@ -233,7 +239,8 @@ def loading_role(monkeypatch) -> Iterator:
                         sql.Identifier("public", table), ident
                     )
                 )
-        monkeypatch.setenv(variable, f"postgresql://{role}@127.0.0.1:5432")
+        secret = f":{password}" if password else ""  # local trust auth ignores it
+        monkeypatch.setenv(variable, f"postgresql://{role}{secret}@127.0.0.1:5432")
         return role
 
     yield make

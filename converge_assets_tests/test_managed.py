@@ -4,6 +4,7 @@ PostgreSQL 15, each test with a role of its own."""
 from __future__ import annotations
 
 import os
+import re
 
 from dagster import AssetKey
 
@@ -26,9 +27,10 @@ def test_replica_mode_names_the_missing_right_moves_nothing_and_the_grant_fixes_
     make_source, loading_role, instance
 ):
     source = make_source(ROLES, ROLES_PG, postgres_url_env=URL_ENV)
-    role = loading_role(source, URL_ENV)
+    role = loading_role(source, URL_ENV, password="s3cret-pw")
     result = source.migrate(instance)
     assert not result.success
+    assert "s3cret-pw" not in failure_text(result)
 
     grant = f'GRANT SET ON PARAMETER session_replication_role TO "{role}"'
     for table in ("roles", "other"):
@@ -197,6 +199,8 @@ def test_enforced_mode_one_refused_value_rolls_back_every_table(
 
 
 CYCLE = """
+CREATE TABLE `c` (`id` int NOT NULL PRIMARY KEY);
+INSERT INTO `c` VALUES (1);
 CREATE TABLE `a` (`id` int NOT NULL PRIMARY KEY, `bId` int NULL);
 CREATE TABLE `b` (`id` int NOT NULL PRIMARY KEY, `aId` int NULL);
 INSERT INTO `a` VALUES (1, 1), (2, NULL);
@@ -206,6 +210,7 @@ INSERT INTO `b` VALUES (1, 2);
 
 def cycle_pg(deferrable: str) -> str:
     return f"""
+    CREATE TABLE c (id int PRIMARY KEY);
     CREATE TABLE a (id int PRIMARY KEY, "bId" int);
     CREATE TABLE b (id int PRIMARY KEY, "aId" int CONSTRAINT fk_b_a REFERENCES a (id));
     ALTER TABLE a ADD CONSTRAINT fk_a_b FOREIGN KEY ("bId") REFERENCES b (id) {deferrable};
@@ -234,6 +239,10 @@ def test_enforced_mode_refuses_a_cycle_of_foreign_keys_that_are_not_deferrable(
     assert not passed and cycle in why
     assert source.postgres("SELECT count(*) FROM a") == [(0,)]
     assert not (source.run_dir() / "a.csv").exists()
+    # c is fine on its own, but the source loads all or nothing: it says so.
+    assert source.postgres("SELECT count(*) FROM c") == [(0,)]
+    line = next(line for line in failure_text(result).splitlines() if line.startswith("- c: "))
+    assert "not loaded: a, b failed" in line and "one transaction" in line, line
 
 
 def test_enforced_mode_loads_a_deferrable_cycle(make_source, loading_role, instance):
@@ -248,4 +257,33 @@ def test_enforced_mode_loads_a_deferrable_cycle(make_source, loading_role, insta
     assert result.success, failure_text(result)
     assert source.postgres('SELECT id, "bId" FROM a ORDER BY id') == [(1, 1), (2, None)]
     assert source.postgres('SELECT id, "aId" FROM b') == [(1, 2)]
+    assert source.postgres("SELECT id FROM c") == [(1,)]
     all_checks_passed(source, instance, "run1")
+
+
+def test_a_role_granted_exactly_what_the_preflight_asks_can_load(
+    make_source, loading_role, instance
+):
+    source = make_source(FAMILY, FAMILY_PG, postgres_url_env=URL_ENV, foreign_keys="enforced")
+    role = loading_role(source, URL_ENV, own_tables=False)  # owns nothing, granted nothing
+    result = source.migrate(instance)
+    assert not result.success
+    assert family(source) == SEEDED
+    passed, why = check_result(
+        instance, AssetKey(["src", "target_schema"]), checks.SCHEMA_PREFLIGHT
+    )
+    assert not passed and "3 table(s) blocked" in why
+    grants = sorted(set(re.findall(rf'run (GRANT [^;]*? TO "{role}")', why)))
+    assert grants == [
+        f'GRANT DELETE, INSERT, SELECT ON TABLE "public"."member" TO "{role}"',
+        f'GRANT DELETE, INSERT, SELECT ON TABLE "public"."org" TO "{role}"',
+        f'GRANT INSERT, SELECT, TRUNCATE ON TABLE "public"."note" TO "{role}"',
+        f'GRANT SELECT, UPDATE ON SEQUENCE public.org_id_seq TO "{role}"',
+    ], why
+
+    for grant in grants:
+        source.postgres(grant)
+    result = source.migrate(instance, "run2")
+    assert result.success, failure_text(result)
+    assert family(source) == MIGRATED
+    all_checks_passed(source, instance, "run2")
