@@ -222,7 +222,7 @@ def table_check_specs(export: AssetSpec, load: AssetSpec) -> list[AssetCheckSpec
             "its catalog entry describes, its live PostgreSQL table can take every column "
             "(present, type pair supported, NOT NULL columns fed) and the loading role holds "
             "every right its load needs (a finding names the GRANT). A finding stops this table "
-            "alone.",
+            "alone (with foreign_keys: enforced, every load of the source: they load together).",
         ),
         AssetCheckSpec(
             checks.EXPORT_ROW_COUNT,

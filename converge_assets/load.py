@@ -5,6 +5,9 @@ be replaced kept in the rollback store (`converge rollback` puts them back), the
 without touching any other, `COPY ... FROM STDIN` of the file (hashed while it streams, so a file
 changed after its export is refused), sequences set past the largest value, commit. Any failure
 rolls back: the target keeps what it had, and no backup is recorded.
+
+With `foreign_keys: enforced` (no superuser: no session_replication_role), the source's tables
+load together in one transaction instead, parents first (`load_in_foreign_key_order`).
 """
 
 from __future__ import annotations

@@ -109,8 +109,15 @@ def rollback_source(
         try:
             restored = _restore(conn, source, run, plan, force=force)
         except psycopg.Error as e:
+            hint = ""
+            if isinstance(e, psycopg.errors.InsufficientPrivilege):
+                # No preflight runs before a rollback: point at the one that names the GRANTs.
+                hint = (
+                    " (the role needs what a migration run's preflight asks for; see README, "
+                    '"Managed PostgreSQL")'
+                )
             raise pq.TargetError(
-                f"rollback of run {run} failed, nothing was changed: {pq.error_text(e)}"
+                f"rollback of run {run} failed, nothing was changed: {pq.error_text(e)}{hint}"
             ) from None
     skipped = "".join(f"; left {t} as it is ({why})" for t, why in plan.skipped.items())
     counts = ", ".join(f"{r.table}: {r.rows} row(s) (had {r.had})" for r in restored)

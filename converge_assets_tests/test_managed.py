@@ -65,6 +65,15 @@ def test_replica_mode_names_the_missing_right_moves_nothing_and_the_grant_fixes_
         "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'converge_rollback'"
     ) == [(role,)]
 
+    # A rollback has no preflight: without the right it changes nothing and says where to look.
+    source.postgres(grant.replace("GRANT", "REVOKE").replace(" TO ", " FROM "))
+    env = {**os.environ, "CONVERGE_CONFIG": str(source.config.path)}
+    out = converge("rollback", "--source", "src", "--run", "run2", "--yes", env=env)
+    assert out.returncode == 1
+    assert 'permission denied to set parameter "session_replication_role"' in out.stderr
+    assert "Managed PostgreSQL" in out.stderr and "s3cret-pw" not in out.stderr
+    assert source.postgres("SELECT id FROM roles ORDER BY id") == [(1,), (2,)]
+
 
 # Alphabetical order (member, note, org) is the wrong load order: org is the parent of member,
 # member of note, and org references itself (a row may point at a later row).
