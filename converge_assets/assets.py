@@ -15,7 +15,7 @@ import hashlib
 import queue
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -50,7 +50,15 @@ from .catalog import Catalog, Table
 from .config import ConvergeConfig, SourceConfig, redact
 from .conversion import TablePlan, plan_table
 from .export import ExportError, ExportResult, Snapshot
-from .load import LoadError, LoadResult, load_table
+from .fk_order import ForeignKeyCycle, load_order
+from .load import (
+    LoadError,
+    LoadItem,
+    LoadResult,
+    SourceLoadFailed,
+    load_in_foreign_key_order,
+    load_table,
+)
 from .manifest import ManifestEntry, entry_for, file_sha256, record_table
 from .migration_log import append_event, make_event
 from .mysql import MySQLResource, SourceError, discover, table_sizes
@@ -64,8 +72,22 @@ from .partition_status import (
     table_statuses,
     unfinished_assets,
 )
-from .postgres import PostgresResource, TargetError, read_target_schema
-from .preflight import TableBlocked, foreign_keys_into, not_null_suspects, table_findings
+from .postgres import (
+    PostgresResource,
+    TargetError,
+    firing_triggers,
+    read_role_rights,
+    read_target_schema,
+)
+from .preflight import (
+    Finding,
+    TableBlocked,
+    enforced_findings,
+    foreign_keys_into,
+    not_null_suspects,
+    rights_findings,
+    table_findings,
+)
 from .refusals import RefusedValue, RejectedByPostgres, diagnose_load
 from .target_schema import ForeignKey, TargetTable
 
@@ -209,9 +231,10 @@ def table_check_specs(export: AssetSpec, load: AssetSpec) -> list[AssetCheckSpec
             blocking=True,
             partitions_def=MIGRATION_RUN,
             description="Just before the table moves: its live MySQL definition is the one "
-            "its catalog entry describes, and its live PostgreSQL table can take every column "
-            "(present, type pair supported, NOT NULL columns fed). A finding stops this table "
-            "alone.",
+            "its catalog entry describes, its live PostgreSQL table can take every column "
+            "(present, type pair supported, NOT NULL columns fed) and the loading role holds "
+            "every right its load needs (a finding names the GRANT). A finding stops this table "
+            "alone (with foreign_keys: enforced, every load of the source: they load together).",
         ),
         AssetCheckSpec(
             checks.EXPORT_ROW_COUNT,
@@ -246,6 +269,26 @@ def table_check_specs(export: AssetSpec, load: AssetSpec) -> list[AssetCheckSpec
             "PostgreSQL rows, values normalised per type; differing keys are named.",
         ),
     ]
+
+
+def access_findings(
+    conn: psycopg.Connection,
+    source: SourceConfig,
+    targets: dict[str, TargetTable],
+    tables: list[str],
+    loading: Iterable[str],
+) -> dict[str, list[Finding]]:
+    """Per table, what the connected role lacks to load it (the GRANT that gives it) and, with
+    `foreign_keys: enforced`, what keeps `loading` from loading in foreign-key order."""
+    schema = source.postgres_schema
+    present = [targets[t] for t in tables if t in targets]
+    rights = read_role_rights(conn, schema, present)
+    found = rights_findings(rights, source.enforces_foreign_keys, [t.name for t in present])
+    if source.enforces_foreign_keys:
+        triggers = firing_triggers(conn, schema)
+        for table, findings in enforced_findings(targets, loading, triggers).items():
+            found.setdefault(table, []).extend(findings)
+    return found
 
 
 # --- the table step ---------------------------------------------------------------------------
@@ -283,13 +326,15 @@ class TableStep:
         self.postgres = postgres
 
     def preflight(
-        self, tables: list[Table]
+        self, tables: list[Table], loading: set[str]
     ) -> tuple[dict[str, TargetTable], dict[str, TablePlan | Exception]]:
         """Each table's plan, decided on the live servers: a table whose live MySQL definition
-        differs from its catalog entry, or that its live PostgreSQL table cannot take, gets
+        differs from its catalog entry, that its live PostgreSQL table cannot take, or that
+        the loading role lacks a right to load (`loading`: the tables this step loads), gets
         a `TableBlocked` with the findings instead."""
         with self.postgres.connect(self.source.postgres_database) as conn:
             targets = read_target_schema(conn, self.source.postgres_schema)
+            access = access_findings(conn, self.source, targets, [t.name for t in tables], loading)
         with self.mysql.connect(self.source.mysql_database) as conn:
             live = discover(
                 conn, self.source.name, self.source.mysql_database, only=[t.name for t in tables]
@@ -304,7 +349,7 @@ class TableStep:
                 live.get(table.name),
                 targets.get(table.name),
                 transforms,
-            )
+            ) + access.get(table.name, [])
             if findings:
                 plans[table.name] = TableBlocked(self.source.name, table.name, findings)
             else:
@@ -455,6 +500,33 @@ class TableStep:
     ) -> None:
         """Export then load one table, emitting each result as soon as it exists."""
         table = work.table
+        fingerprint = self.prepare(work, plan, targets, export_info, emit)
+        if not work.load:
+            if fingerprint is not None:
+                fingerprint.result()  # its failure is the table's
+            return
+        target = targets[table.name]
+        guarded = foreign_keys_into(targets, table.name, moved)
+        export_key = self.translator.export_key(self.source.name, table.name)
+        try:
+            result, entry = self.load(table, target, plan, guarded)
+        except ValueRefused as e:
+            emit(checks.accepted_by_postgres(export_key, str(e.refused)))
+            raise
+        self.report_load(table, result, entry, emit)
+        self.verify(table, plan, target, fingerprint, emit)
+
+    def prepare(
+        self,
+        work: TableWork,
+        plan: TablePlan | Exception,
+        targets: dict[str, TargetTable],
+        export_info: dict,
+        emit: Callable[[MaterializeResult | AssetCheckResult], None],
+    ) -> Future[SourceFingerprint] | None:
+        """The table's preflight verdict, then its export if selected: the fingerprint being
+        taken in the export's snapshot (None without an export)."""
+        table = work.table
         export_key = self.translator.export_key(self.source.name, table.name)
         if isinstance(plan, TableBlocked):
             emit(checks.table_preflight(export_key, list(plan.findings)))
@@ -462,33 +534,44 @@ class TableStep:
         if isinstance(plan, Exception):
             raise plan
         emit(checks.table_preflight(export_key, []))
-        target = targets[table.name]
-        fingerprint: Future[SourceFingerprint] | None = None
-        if work.export:
-            result, fingerprint = self.export(table, plan, target, export_info)
-            emit(self.export_materialization(table, result))
-            check = checks.export_row_count(export_key, result.rows, result.snapshot_rows)
-            emit(check)
-            if not check.passed:
-                raise LoadError(
-                    f"{self.source.name}.{table.name}: not loaded: blocking check "
-                    f"{checks.EXPORT_ROW_COUNT} failed ({check.description})"
-                )
-        if not work.load:
-            if fingerprint is not None:
-                fingerprint.result()  # its failure is the table's
-            return
-        guarded = foreign_keys_into(targets, table.name, moved)
-        try:
-            result, entry = self.load(table, target, plan, guarded)
-        except ValueRefused as e:
-            emit(checks.accepted_by_postgres(export_key, str(e.refused)))
-            raise
+        if not work.export:
+            return None
+        result, fingerprint = self.export(table, plan, targets[table.name], export_info)
+        emit(self.export_materialization(table, result))
+        check = checks.export_row_count(export_key, result.rows, result.snapshot_rows)
+        emit(check)
+        if not check.passed:
+            raise LoadError(
+                f"{self.source.name}.{table.name}: not loaded: blocking check "
+                f"{checks.EXPORT_ROW_COUNT} failed ({check.description})"
+            )
+        return fingerprint
+
+    def report_load(
+        self,
+        table: Table,
+        result: LoadResult,
+        entry: ManifestEntry,
+        emit: Callable[[MaterializeResult | AssetCheckResult], None],
+    ) -> None:
+        """A committed load: its CSV accepted, its materialization, its row count."""
+        export_key = self.translator.export_key(self.source.name, table.name)
         emit(checks.accepted_by_postgres(export_key, None))
         emit(self.load_materialization(table, target, result, entry))
         load_key = self.translator.load_key(self.source.name, table.name)
         # count(*) was taken in the load's own transaction, after COPY, before commit.
         emit(checks.load_row_count(load_key, entry.rows, result.rows, result.count))
+
+    def verify(
+        self,
+        table: Table,
+        plan: TablePlan,
+        target: TargetTable,
+        fingerprint: Future[SourceFingerprint] | None,
+        emit: Callable[[MaterializeResult | AssetCheckResult], None],
+    ) -> None:
+        """Content parity of a committed load."""
+        load_key = self.translator.load_key(self.source.name, table.name)
         try:
             if fingerprint is not None:
                 source_side, taken = fingerprint.result(), "in the export's snapshot"
@@ -501,6 +584,145 @@ class TableStep:
             emit(checks.content_parity_unavailable(load_key, str(e)))
             return
         emit(checks.content_parity(load_key, parity, taken))
+
+    # --- foreign_keys: enforced -------------------------------------------------------------
+
+    def migrate_in_foreign_key_order(
+        self,
+        work: list[TableWork],
+        plans: dict[str, TablePlan | Exception],
+        targets: dict[str, TargetTable],
+        moved: set[str],
+        export_info: dict,
+        parallel: int,
+    ) -> Iterator["MaterializeResult | AssetCheckResult | WorkFailed"]:
+        """Exports in parallel, then every load in one transaction, parents first, foreign
+        keys enforced (no superuser needed), then the checks of the committed loads in
+        parallel. A child cannot load without its parents, so one table that fails fails
+        them all: each says so, and the target keeps every table's rows."""
+        fingerprints: dict[str, Future[SourceFingerprint] | None] = {}
+
+        def export(w: TableWork, emit: Callable) -> None:
+            fingerprints[w.table.name] = self.prepare(
+                w, plans[w.table.name], targets, export_info, emit
+            )
+            if not w.load and fingerprints[w.table.name] is not None:
+                fingerprints[w.table.name].result()  # its failure is the table's
+
+        failed: list[str] = []
+        for event in run_in_parallel(work, export, parallel):
+            if isinstance(event, WorkFailed):
+                failed.append(event.item.table.name)
+            yield event
+        loading = [w for w in work if w.load and w.table.name not in failed]
+        if not loading:
+            return
+        if failed:
+            for w in loading:
+                yield WorkFailed(w, self.not_loaded_because(w.table.name, sorted(failed)))
+            return
+        try:
+            loaded = self.load_together(loading, plans, targets, moved)
+        except ValueRefused as e:
+            culprit = e.refused.table
+            export_key = self.translator.export_key(self.source.name, culprit)
+            yield checks.accepted_by_postgres(export_key, str(e.refused))
+            yield from self.all_failed(loading, culprit, e)
+            return
+        except SourceLoadFailed as e:
+            yield from self.all_failed(loading, e.table, e.error)
+            return
+        events: list = []  # committed: now each table's load is real
+        for w in loading:
+            result, entry = loaded[w.table.name]
+            self.report_load(w.table, result, entry, events.append)
+        yield from events
+        yield from run_in_parallel(
+            loading,
+            lambda w, emit: self.verify(
+                w.table,
+                plans[w.table.name],
+                targets[w.table.name],
+                fingerprints.get(w.table.name),
+                emit,
+            ),
+            parallel,
+        )
+
+    def load_together(
+        self,
+        loading: list[TableWork],
+        plans: dict[str, TablePlan | Exception],
+        targets: dict[str, TargetTable],
+        moved: set[str],
+    ) -> dict[str, tuple[LoadResult, ManifestEntry]]:
+        names = [w.table.name for w in loading]
+        entries = {}
+        for name in names:
+            entry = entry_for(self.run_dir, name)
+            if entry is None:
+                raise SourceLoadFailed(
+                    name,
+                    LookupError(
+                        f"{self.source.name}.{name}: no export in run {self.run!r}; "
+                        "materialise its export asset first"
+                    ),
+                )
+            entries[name] = entry
+        items = [
+            LoadItem(
+                targets[name],
+                self.run_dir / entries[name].file,
+                entries[name],
+                tuple(foreign_keys_into(targets, name, moved)),
+            )
+            for name in names
+        ]
+        try:
+            order = load_order(targets, names)
+        except ForeignKeyCycle as e:  # the preflight blocks these; the schema changed since
+            raise SourceLoadFailed(
+                None, LoadError(f"{self.source.name}: not loaded: {e}")
+            ) from None
+        try:
+            results = load_in_foreign_key_order(
+                self.postgres,
+                self.source.postgres_database,
+                items,
+                order,
+                source=self.source.name,
+                run=self.run,
+                progress=self.progress("loading", "bytes"),
+            )
+        except SourceLoadFailed as e:
+            if isinstance(e.error, RejectedByPostgres):
+                table = next(w.table for w in loading if w.table.name == e.table)
+                refused = diagnose_load(self.mysql, self.source, table, plans[e.table], e.error)
+                raise ValueRefused(refused) from None
+            raise
+        return {name: (results[name], entries[name]) for name in names}
+
+    def not_loaded_because(self, table: str, culprits: list[str], why: str = "") -> LoadError:
+        return LoadError(
+            f"{self.source.name}.{table}: not loaded: {', '.join(culprits)} failed"
+            + (f" ({why})" if why else "")
+            + "; with foreign_keys: enforced the source's tables load in one transaction "
+            "(a child cannot load without its parents), so none was loaded; the target kept "
+            "its rows"
+        )
+
+    def all_failed(
+        self, loading: list[TableWork], culprit: str | None, error: BaseException
+    ) -> Iterator["WorkFailed"]:
+        """The transaction rolled back: the culprit fails with its own error, every other
+        table because of it (a failure of the transaction itself is every table's)."""
+        for w in loading:
+            if culprit is None or w.table.name == culprit:
+                yield WorkFailed(w, error)
+            else:
+                yield WorkFailed(
+                    w, self.not_loaded_because(w.table.name, [culprit], failure_reason(error))
+                )
 
 
 class ValueRefused(LoadError):
@@ -694,6 +916,9 @@ def build_table_assets(
     config: ConvergeConfig, source: SourceConfig, catalog: Catalog, translator: ConvergeTranslator
 ) -> list[AssetsDefinition]:
     size = config.tables_per_step or default_tables_per_step(len(catalog.tables))
+    if source.enforces_foreign_keys:
+        # One transaction loads every table of the source: one step holds them all.
+        size = max(len(catalog.tables), 1)
     groups = [catalog.tables[i : i + size] for i in range(0, len(catalog.tables), size)]
     moved = frozenset(t.name for t in catalog.tables)
     return [
@@ -774,7 +999,9 @@ def _table_group_asset(
             for t in tables
         ]
         work = [w for w in work if w.export or w.load]
-        targets, plans = step.preflight([w.table for w in work])
+        targets, plans = step.preflight(
+            [w.table for w in work], {w.table.name for w in work if w.load}
+        )
         with step.mysql.connect(source.mysql_database) as conn, conn.cursor() as cur:
             version = mysql_server_version(cur)
             sizes = table_sizes(cur, source.mysql_database)
@@ -796,11 +1023,19 @@ def _table_group_asset(
         )
         failed: dict[str, str] = {}
         transient = False
-        for event in run_in_parallel(
-            work,
-            lambda w, emit: step.migrate(w, plans[w.table.name], targets, moved, export_info, emit),
-            config.parallel_tables,
-        ):
+        if source.enforces_foreign_keys:
+            events = step.migrate_in_foreign_key_order(
+                work, plans, targets, moved, export_info, config.parallel_tables
+            )
+        else:
+            events = run_in_parallel(
+                work,
+                lambda w, emit: step.migrate(
+                    w, plans[w.table.name], targets, moved, export_info, emit
+                ),
+                config.parallel_tables,
+            )
+        for event in events:
             if isinstance(event, WorkFailed):
                 failed[event.item.table.name] = failure_reason(event.error)
                 transient = transient or is_transient(event.error)

@@ -23,6 +23,10 @@ POSTGRES_URL_ENV = "CONVERGE_POSTGRES_URL"
 
 _SOURCE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _TRANSFORMS = {"base64", "zero_date_to_null"}
+# How loads get past foreign keys: `replica` turns their triggers off per transaction (needs the
+# right to SET session_replication_role); `enforced` keeps them on and loads parents first, in
+# one transaction per source (any role owning the tables will do: managed PostgreSQL).
+FOREIGN_KEY_MODES = ("replica", "enforced")
 
 
 class ConfigError(Exception):
@@ -84,6 +88,11 @@ class SourceConfig:
     postgres_url_env: str | None = None
     # Explicit per-column conversions: {table: {column: "base64" | "zero_date_to_null"}}.
     transforms: dict[str, dict[str, str]] = field(default_factory=dict)
+    foreign_keys: str = "replica"  # one of FOREIGN_KEY_MODES
+
+    @property
+    def enforces_foreign_keys(self) -> bool:
+        return self.foreign_keys == "enforced"
 
     def mysql_url_variable(self) -> str | None:
         """The environment variable that holds this source's MySQL URL, if one is set."""
@@ -170,6 +179,14 @@ def parse_config(raw: object, path: Path) -> ConvergeConfig:
         not isinstance(tables_per_step, int) or tables_per_step < 1
     ):
         raise ConfigError(f"{path}: tables_per_step must be a positive integer or null")
+    enforced = sorted(name for name, s in sources.items() if s.enforces_foreign_keys)
+    if tables_per_step is not None and enforced:
+        # One transaction cannot span several steps (processes, pods): refuse, never split it.
+        raise ConfigError(
+            f"{path}: tables_per_step cannot be combined with foreign_keys: enforced (sources "
+            f"{', '.join(enforced)}): that mode loads all of a source's tables in one "
+            "transaction, so in one step; remove tables_per_step or use foreign_keys: replica"
+        )
     parallel_tables = raw.get("parallel_tables", 4)
     if not isinstance(parallel_tables, int) or parallel_tables < 1:
         raise ConfigError(f"{path}: parallel_tables must be a positive integer")
@@ -198,6 +215,7 @@ def _parse_source(name: object, body: object, path: Path) -> SourceConfig:
         "mysql_url_env",
         "postgres_url_env",
         "transforms",
+        "foreign_keys",
     }
     unknown = set(body) - allowed
     if unknown:
@@ -220,6 +238,12 @@ def _parse_source(name: object, body: object, path: Path) -> SourceConfig:
                     f"{where}: transform {transform!r} for {table}.{column} is not one of "
                     f"{sorted(_TRANSFORMS)}"
                 )
+    foreign_keys = body.get("foreign_keys", "replica")
+    if foreign_keys not in FOREIGN_KEY_MODES:
+        raise ConfigError(
+            f"{where}: foreign_keys must be one of {', '.join(FOREIGN_KEY_MODES)}, "
+            f"not {foreign_keys!r}"
+        )
     return SourceConfig(
         name=name,
         mysql_database=body["mysql_database"],
@@ -229,4 +253,5 @@ def _parse_source(name: object, body: object, path: Path) -> SourceConfig:
         mysql_url_env=body.get("mysql_url_env"),
         postgres_url_env=body.get("postgres_url_env"),
         transforms=transforms,
+        foreign_keys=foreign_keys,
     )

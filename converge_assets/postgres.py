@@ -97,7 +97,8 @@ SELECT con.conname, src.relname, tgt.relname,
        ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, i)
              JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i),
        ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(n, i)
-             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i)
+             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i),
+       con.condeferrable, con.confdeltype
 FROM pg_constraint con
 JOIN pg_class src ON src.oid = con.conrelid
 JOIN pg_class tgt ON tgt.oid = con.confrelid
@@ -141,9 +142,11 @@ def read_target_schema(conn: psycopg.Connection, schema: str) -> dict[str, Targe
         cur.execute(_FOREIGN_KEYS, (schema,))
         fks: dict[str, list[ForeignKey]] = {}
         referenced: set[str] = set()
-        for name, table, ref_table, cols, ref_cols in cur:
+        for name, table, ref_table, cols, ref_cols, deferrable, on_delete in cur:
             fks.setdefault(table, []).append(
-                ForeignKey(name, table, tuple(cols), ref_table, tuple(ref_cols))
+                ForeignKey(
+                    name, table, tuple(cols), ref_table, tuple(ref_cols), deferrable, on_delete
+                )
             )
             referenced.add(ref_table)
     conn.rollback()
@@ -159,12 +162,258 @@ def read_target_schema(conn: psycopg.Connection, schema: str) -> dict[str, Targe
     }
 
 
+# --- the loading role's rights -----------------------------------------------------------------
+# Managed PostgreSQL (RDS, Cloud SQL, Azure) gives no superuser. Before anything moves, what the
+# loading role lacks is read from the catalog and said as the statement that grants it.
+
+REPLICATION_ROLE = "session_replication_role"
+
+
+@dataclass(frozen=True)
+class MissingRight:
+    """A right the loading role lacks: on what, and the statement (run by an owner or an
+    administrator) that grants it."""
+
+    what: str  # e.g. "INSERT, TRUNCATE on table public.roles"
+    grant: str  # e.g. 'GRANT INSERT, TRUNCATE ON TABLE "public"."roles" TO "migrator"'
+
+
+@dataclass(frozen=True)
+class RoleRights:
+    role: str  # current_user: a role name, never a URL or a password
+    superuser: bool
+    server_version: int  # server_version_num, e.g. 150020
+    may_set_replication_role: bool  # SET session_replication_role (foreign_keys: replica)
+    set_replication_role_grant: str | None  # None before PostgreSQL 15: superusers only
+    source_wide: tuple[MissingRight, ...]  # schema, database, rollback store
+    tables: dict[str, tuple[MissingRight, ...]]  # per table: on it and its sequences
+
+
+def needed_table_privileges(target: TargetTable) -> tuple[str, ...]:
+    """What a load (and a rollback) does to a table: reads it (backup, count, parity), COPYs
+    into it, empties it (empty_table: DELETE for a referenced table, else TRUNCATE; either
+    also allows LOCK ... IN EXCLUSIVE MODE)."""
+    return ("SELECT", "INSERT", "DELETE" if target.referenced_by_foreign_keys else "TRUNCATE")
+
+
+_SEQUENCE_PRIVILEGES = ("SELECT", "UPDATE")  # read its state (backup, verdict); setval
+_STORE_TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE")  # the registry
+
+
+def _grant(privileges: list[str], kind: str, target: sql.Composable, role: str) -> str:
+    # Privilege and object kind words are ours (fixed lists), never user input.
+    return (
+        sql.SQL("GRANT {} ON {} {} TO {}")
+        .format(
+            sql.SQL(", ").join(sql.SQL(p) for p in privileges),
+            sql.SQL(kind),
+            target,
+            sql.Identifier(role),
+        )
+        .as_string()
+    )
+
+
+def grant_set_replication_role(role: str) -> str:
+    return (
+        sql.SQL("GRANT SET ON PARAMETER {} TO {}")
+        .format(sql.SQL(REPLICATION_ROLE), sql.Identifier(role))
+        .as_string()
+    )
+
+
+def read_role_rights(
+    conn: psycopg.Connection, schema: str, targets: list[TargetTable]
+) -> RoleRights:
+    """The rights the connected role lacks to load (and roll back) `targets`."""
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT current_user, current_database(), rolsuper, "
+            "current_setting('server_version_num')::int FROM pg_roles WHERE rolname = current_user"
+        )
+        role, database, superuser, version = cur.fetchone()
+        if version >= 150000:
+            cur.execute("SELECT has_parameter_privilege(%s, 'SET')", (REPLICATION_ROLE,))
+            may_set, grant = cur.fetchone()[0], grant_set_replication_role(role)
+        else:
+            may_set, grant = superuser, None
+        source_wide = _missing_source_rights(cur, role, database, schema)
+        # A superuser passes every privilege check: no need to ask per table.
+        tables = {} if superuser else _missing_table_rights(cur, role, schema, targets)
+    conn.rollback()
+    return RoleRights(role, superuser, version, may_set, grant, tuple(source_wide), tables)
+
+
+def _missing_source_rights(
+    cur: psycopg.Cursor, role: str, database: str, schema: str
+) -> list[MissingRight]:
+    missing = []
+    cur.execute(
+        "SELECT has_schema_privilege(n.oid, 'USAGE') FROM pg_namespace n WHERE n.nspname = %s",
+        (schema,),
+    )
+    row = cur.fetchone()
+    if row is not None and not row[0]:
+        missing.append(
+            MissingRight(
+                f"USAGE on schema {schema}",
+                _grant(["USAGE"], "SCHEMA", sql.Identifier(schema), role),
+            )
+        )
+    # The content check stages JSON values in a temporary table.
+    cur.execute("SELECT has_database_privilege(current_database(), 'TEMPORARY')")
+    if not cur.fetchone()[0]:
+        missing.append(
+            MissingRight(
+                f"TEMPORARY on database {database}",
+                _grant(["TEMPORARY"], "DATABASE", sql.Identifier(database), role),
+            )
+        )
+    return missing + _missing_store_rights(cur, role, database)
+
+
+def _missing_store_rights(cur: psycopg.Cursor, role: str, database: str) -> list[MissingRight]:
+    """The rollback store: created on the first load (CREATE on the database), or, once it
+    exists, written into (its schema and registry) and pruned (older backups are dropped,
+    which only their owner may do)."""
+    state = rollback_store_state(cur)
+    if state == "foreign":
+        return [MissingRight(foreign_store_message(database), "")]
+    if state == "absent":
+        cur.execute("SELECT has_database_privilege(current_database(), 'CREATE')")
+        if cur.fetchone()[0]:
+            return []
+        return [
+            MissingRight(
+                f"CREATE on database {database} (for the rollback store, schema {ROLLBACK_SCHEMA})",
+                _grant(["CREATE"], "DATABASE", sql.Identifier(database), role),
+            )
+        ]
+    missing = []
+    cur.execute(
+        "SELECT p FROM unnest(ARRAY['USAGE', 'CREATE']) p WHERE NOT has_schema_privilege(%s, p)",
+        (ROLLBACK_SCHEMA,),
+    )
+    lacking = [p for (p,) in cur.fetchall()]
+    if lacking:
+        missing.append(
+            MissingRight(
+                f"{', '.join(lacking)} on schema {ROLLBACK_SCHEMA}",
+                _grant(lacking, "SCHEMA", sql.Identifier(ROLLBACK_SCHEMA), role),
+            )
+        )
+    cur.execute(
+        "SELECT p FROM unnest(%s::text[]) p "
+        "WHERE to_regclass(%s) IS NOT NULL AND NOT has_table_privilege(to_regclass(%s), p)",
+        (
+            list(_STORE_TABLE_PRIVILEGES),
+            f"{ROLLBACK_SCHEMA}.{_REGISTRY}",
+            f"{ROLLBACK_SCHEMA}.{_REGISTRY}",
+        ),
+    )
+    lacking = [p for (p,) in cur.fetchall()]
+    if lacking:
+        missing.append(
+            MissingRight(
+                f"{', '.join(lacking)} on table {ROLLBACK_SCHEMA}.{_REGISTRY}",
+                _grant(lacking, "TABLE", _store(_REGISTRY), role),
+            )
+        )
+    cur.execute(
+        "SELECT c.relname, pg_get_userbyid(c.relowner) FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "
+        "AND c.relkind = 'r' AND c.relname <> %s AND NOT pg_has_role(c.relowner, 'USAGE') "
+        "ORDER BY 1",
+        (ROLLBACK_SCHEMA, _REGISTRY),
+    )
+    for backup, owner in cur.fetchall():
+        missing.append(
+            MissingRight(
+                f"ownership of backup {ROLLBACK_SCHEMA}.{backup} (owned by {owner}; a later "
+                "load drops it)",
+                sql.SQL("ALTER TABLE {} OWNER TO {}")
+                .format(_store(backup), sql.Identifier(role))
+                .as_string(),
+            )
+        )
+    return missing
+
+
+def _missing_table_rights(
+    cur: psycopg.Cursor, role: str, schema: str, targets: list[TargetTable]
+) -> dict[str, tuple[MissingRight, ...]]:
+    """One query for every table and one for every sequence: a source may have hundreds."""
+    cur.execute(
+        "SELECT t.name, array_agg(p ORDER BY p) FROM unnest(%s::text[], %s::text[]) t(name, privs) "
+        "CROSS JOIN LATERAL unnest(string_to_array(t.privs, ',')) p "
+        "JOIN pg_class c ON c.relname = t.name "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = %s "
+        "WHERE NOT has_table_privilege(c.oid, p) GROUP BY t.name",
+        (
+            [t.name for t in targets],
+            [",".join(needed_table_privileges(t)) for t in targets],
+            schema,
+        ),
+    )
+    missing: dict[str, list[MissingRight]] = {}
+    for table, lacking in cur.fetchall():
+        missing.setdefault(table, []).append(
+            MissingRight(
+                f"{', '.join(lacking)} on table {schema}.{table}",
+                _grant(lacking, "TABLE", table_ident(schema, table), role),
+            )
+        )
+    sequences = [(t.name, c.sequence) for t in targets for c in t.columns if c.sequence]
+    cur.execute(
+        "SELECT s.tbl, s.seq, array_agg(p ORDER BY p) FROM unnest(%s::text[], %s::text[]) "
+        "s(tbl, seq) CROSS JOIN unnest(%s::text[]) p "
+        "WHERE NOT has_sequence_privilege(s.seq, p) GROUP BY s.tbl, s.seq",
+        ([t for t, _ in sequences], [q for _, q in sequences], list(_SEQUENCE_PRIVILEGES)),
+    )
+    for table, sequence, lacking in cur.fetchall():
+        # pg_get_serial_sequence's text is already quoted and schema-qualified.
+        missing.setdefault(table, []).append(
+            MissingRight(
+                f"{', '.join(lacking)} on sequence {sequence} (setval)",
+                _grant(lacking, "SEQUENCE", sql.SQL(sequence), role),
+            )
+        )
+    return {table: tuple(rights) for table, rights in missing.items()}
+
+
+def firing_triggers(conn: psycopg.Connection, schema: str) -> dict[str, list[str]]:
+    """User triggers that fire in an ordinary session (`foreign_keys: enforced`), by table;
+    `replica` mode's session_replication_role skips them."""
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "
+            "AND NOT t.tgisinternal AND t.tgenabled IN ('O', 'A') ORDER BY 1, 2",
+            (schema,),
+        )
+        found: dict[str, list[str]] = {}
+        for table, trigger in cur.fetchall():
+            found.setdefault(table, []).append(trigger)
+    conn.rollback()
+    return found
+
+
 # --- load -----------------------------------------------------------------------------------
 
 
 def disable_triggers_locally() -> sql.Composable:
     # Foreign-key triggers off for this transaction only: tables load in any order.
     return sql.SQL("SET LOCAL session_replication_role = replica")
+
+
+def defer_constraints() -> sql.Composable:
+    # foreign_keys: enforced: DEFERRABLE constraints are checked once every table is loaded.
+    return sql.SQL("SET CONSTRAINTS ALL DEFERRED")
+
+
+def check_deferred_constraints() -> sql.Composable:
+    # Checks what was deferred now, before commit: a violation names its table and constraint.
+    return sql.SQL("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def lock_table(target: TargetTable) -> sql.Composable:
@@ -604,12 +853,11 @@ def backup_columns(cur: psycopg.Cursor, backup: str) -> list[str]:
     return [name for name, _ in table_columns(cur, ROLLBACK_SCHEMA, backup)]
 
 
-def restore_from_backup(
+def insert_from_backup(
     cur: psycopg.Cursor, target: TargetTable, backup: str, columns: list[str]
 ) -> int:
-    """Empty the table (as the load does) and insert the saved rows; identity columns keep
-    their saved values. Returns the rows restored."""
-    cur.execute(empty_table(target))
+    """Insert the saved rows into the (emptied) table; identity columns keep their saved
+    values. Returns the rows restored."""
     names = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
     cur.execute(
         sql.SQL("INSERT INTO {} ({}) OVERRIDING SYSTEM VALUE SELECT {} FROM {}").format(

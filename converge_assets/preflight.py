@@ -9,10 +9,13 @@ catalog. Findings about the source as a whole (a table on one side only) only in
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .catalog import Column, Table
 from .conversion import UnsupportedTypePair, plan_table
+from .fk_order import REPLICA_HINT, ForeignKeyCycle, load_order
+from .postgres import REPLICATION_ROLE, MissingRight, RoleRights
 from .target_schema import ForeignKey, TargetTable
 
 
@@ -218,3 +221,91 @@ def foreign_keys_into(
         for fk in child.foreign_keys
         if fk.referenced_table == table
     ]
+
+
+# --- the loading role's rights and, under `foreign_keys: enforced`, the schema's shape --------
+
+
+def _right_finding(table: str, role: str, right: MissingRight) -> Finding:
+    if not right.grant:  # a state no GRANT fixes (e.g. a user's schema named like our store)
+        return Finding(table, "", right.what, True)
+    return Finding(table, "", f"role {role} lacks {right.what}: run {right.grant}", True)
+
+
+def replication_role_finding(table: str, rights: RoleRights) -> Finding | None:
+    """`foreign_keys: replica` turns foreign-key triggers off with SET session_replication_role,
+    which only a superuser, or (PostgreSQL 15+) a role granted SET on it, may do."""
+    if rights.may_set_replication_role:
+        return None
+    if rights.set_replication_role_grant:
+        how = f"run {rights.set_replication_role_grant}"
+    else:
+        how = "before PostgreSQL 15 only a superuser may"
+    return Finding(
+        table,
+        "",
+        f"role {rights.role} may not SET {REPLICATION_ROLE}, which foreign_keys: replica needs "
+        f"to load tables in any order: {how} (or set foreign_keys: enforced in the source's "
+        "config)",
+        True,
+    )
+
+
+def rights_findings(
+    rights: RoleRights, enforced: bool, tables: Iterable[str]
+) -> dict[str, list[Finding]]:
+    """What each table needs that the role lacks. Rights the whole source needs (the SET, the
+    schema, the rollback store) block every table."""
+    found: dict[str, list[Finding]] = {}
+    for table in tables:
+        findings = [] if enforced else [replication_role_finding(table, rights)]
+        findings += [_right_finding(table, rights.role, r) for r in rights.source_wide]
+        findings += [_right_finding(table, rights.role, r) for r in rights.tables.get(table, ())]
+        if findings := [f for f in findings if f is not None]:
+            found[table] = findings
+    return found
+
+
+def enforced_findings(
+    targets: dict[str, TargetTable], loading: Iterable[str], triggers: dict[str, list[str]]
+) -> dict[str, list[Finding]]:
+    """What keeps tables from loading with their foreign keys enforced: a cycle of foreign keys
+    none of which is DEFERRABLE; a table this load does not fill whose ON DELETE action would
+    change its rows when its parent is emptied; user triggers, which would fire on each row
+    (replica mode skips them)."""
+    names = [t for t in loading if t in targets]
+    found: dict[str, list[Finding]] = {}
+    try:
+        load_order(targets, names)
+    except ForeignKeyCycle as cycle:
+        for table in sorted(set(cycle.tables)):
+            found.setdefault(table, []).append(Finding(table, "", str(cycle), True))
+    for child in targets.values():
+        if child.name in names:
+            continue
+        for fk in child.foreign_keys:
+            if fk.referenced_table in names and fk.changes_rows_on_delete:
+                action = {"c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}[fk.on_delete]
+                found.setdefault(fk.referenced_table, []).append(
+                    Finding(
+                        fk.referenced_table,
+                        "",
+                        f"{child.name}, which this load does not fill, references it through "
+                        f"{fk.name} ON DELETE {action}: emptying it with foreign keys enforced "
+                        f"would change {child.name}'s rows; {REPLICA_HINT}",
+                        True,
+                    )
+                )
+    for table in names:
+        if table in triggers:
+            found.setdefault(table, []).append(
+                Finding(
+                    table,
+                    "",
+                    f"trigger(s) {', '.join(triggers[table])} would fire on every loaded row "
+                    f"with foreign_keys: enforced (disable them for the migration, or "
+                    f"{REPLICA_HINT})",
+                    True,
+                )
+            )
+    return found

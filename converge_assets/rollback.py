@@ -14,6 +14,7 @@ from dagster import Config, OpExecutionContext, job, op
 
 from . import postgres as pq
 from .config import ConvergeConfig, SourceConfig
+from .fk_order import ForeignKeyCycle, load_order
 from .migration_log import append_event, make_event
 from .postgres import LoadRecord, PostgresResource
 
@@ -108,8 +109,15 @@ def rollback_source(
         try:
             restored = _restore(conn, source, run, plan, force=force)
         except psycopg.Error as e:
+            hint = ""
+            if isinstance(e, psycopg.errors.InsufficientPrivilege):
+                # No preflight runs before a rollback: point at the one that names the GRANTs.
+                hint = (
+                    " (the role needs what a migration run's preflight asks for; see README, "
+                    '"Managed PostgreSQL")'
+                )
             raise pq.TargetError(
-                f"rollback of run {run} failed, nothing was changed: {pq.error_text(e)}"
+                f"rollback of run {run} failed, nothing was changed: {pq.error_text(e)}{hint}"
             ) from None
     skipped = "".join(f"; left {t} as it is ({why})" for t, why in plan.skipped.items())
     counts = ", ".join(f"{r.table}: {r.rows} row(s) (had {r.had})" for r in restored)
@@ -136,9 +144,14 @@ def _restore(
             f"not rolling back run {run}: {', '.join(missing)} no longer exist(s) in "
             f"{source.postgres_database}.{source.postgres_schema}; nothing was changed"
         )
-    restored = []
+    order = _restore_order(source, targets, [r.table for r in plan.restore], run)
+    records = {r.table: r for r in plan.restore}
     with conn.transaction(), conn.cursor() as cur:
-        cur.execute(pq.disable_triggers_locally())  # as the load: tables restore in any order
+        if source.enforces_foreign_keys:
+            # As the load: parents restored first, DEFERRABLE keys checked at the end.
+            cur.execute(pq.defer_constraints())
+        else:
+            cur.execute(pq.disable_triggers_locally())  # as the load: any order
         for record in plan.restore:
             cur.execute(pq.lock_table(targets[record.table]))
         # A load may have committed between the plan and the locks: plan again under them.
@@ -147,13 +160,52 @@ def _restore(
                 f"run {run}: a load of its tables committed meanwhile; nothing was changed, "
                 "run the rollback again"
             )
-        for record in plan.restore:
-            restored.append(_restore_table(cur, targets[record.table], record))
-            pq.mark_rolled_back(cur, source.name, run, record)
-    return restored
+        columns = {t: _restorable_columns(cur, targets[t], records[t]) for t in order}
+        had = {}
+        for table in reversed(order):  # children emptied first
+            cur.execute(pq.count_rows(targets[table].schema, table))
+            had[table] = cur.fetchone()[0]
+            cur.execute(pq.empty_table(targets[table]))
+        restored = {}
+        for table in order:
+            rows = _refill(cur, targets[table], records[table], columns[table])
+            restored[table] = Restored(table, rows, had[table])
+            pq.mark_rolled_back(cur, source.name, run, records[table])
+        if source.enforces_foreign_keys:
+            cur.execute(pq.check_deferred_constraints())
+    return [restored[r.table] for r in plan.restore]
 
 
-def _restore_table(cur: psycopg.Cursor, target: pq.TargetTable, record: LoadRecord) -> Restored:
+def _restore_order(
+    source: SourceConfig, targets: dict[str, pq.TargetTable], tables: list[str], run: str
+) -> list[str]:
+    """Parents first where PostgreSQL checks foreign keys; any order where triggers are off."""
+    if not source.enforces_foreign_keys:
+        return tables
+    for child in targets.values():
+        for fk in child.foreign_keys:
+            if (
+                child.name not in tables
+                and fk.referenced_table in tables
+                and fk.changes_rows_on_delete
+            ):
+                # Emptying the parent with foreign keys enforced would run the action.
+                raise RollbackRefused(
+                    f"not rolling back run {run}: {child.name}, which it does not restore, "
+                    f"references {fk.referenced_table} through {fk.name} with an ON DELETE "
+                    f"action that would change its rows; nothing was changed"
+                )
+    try:
+        return load_order(targets, tables)
+    except ForeignKeyCycle as e:
+        raise RollbackRefused(f"not rolling back run {run}: {e}; nothing was changed") from None
+
+
+def _restorable_columns(
+    cur: psycopg.Cursor, target: pq.TargetTable, record: LoadRecord
+) -> list[str]:
+    """The columns to insert (generated ones are computed again), if the table still has the
+    columns its backup saved."""
     now = pq.table_columns(cur, target.schema, target.name)
     saved = pq.backup_columns(cur, record.backup)
     if sorted(saved) != sorted(name for name, _ in now):
@@ -162,17 +214,21 @@ def _restore_table(cur: psycopg.Cursor, target: pq.TargetTable, record: LoadReco
             f"not rolling back {target.name}: its columns changed since the load "
             f"(saved {', '.join(saved)}; now {', '.join(n for n, _ in now)}); nothing was changed"
         )
-    columns = [name for name, generated in now if not generated]
-    cur.execute(pq.count_rows(target.schema, target.name))
-    had = cur.fetchone()[0]
-    rows = pq.restore_from_backup(cur, target, record.backup, columns)
+    return [name for name, generated in now if not generated]
+
+
+def _refill(
+    cur: psycopg.Cursor, target: pq.TargetTable, record: LoadRecord, columns: list[str]
+) -> int:
+    """The saved rows back into the emptied table, its sequences back where they were."""
+    rows = pq.insert_from_backup(cur, target, record.backup, columns)
     for column in target.columns:
         if column.sequence:
             floor = record.sequences.get(column.name, 0)
             cur.execute(
                 pq.set_sequence(column.sequence, target.schema, target.name, column.name, floor)
             )
-    return Restored(target.name, rows, had)
+    return rows
 
 
 def describe_plan(plan: RollbackPlan) -> list[str]:

@@ -23,7 +23,7 @@ from dagster import (
 from . import checks
 from . import mysql as mq
 from . import postgres as pq
-from .assets import MIGRATION_RUN, ConvergeTranslator
+from .assets import MIGRATION_RUN, ConvergeTranslator, access_findings
 from .catalog import Catalog
 from .checks import markdown_table
 from .config import ConvergeConfig, SourceConfig
@@ -60,9 +60,11 @@ def preflight_findings(
     live: Catalog,
     targets: dict[str, TargetTable],
     null_counts: dict[tuple[str, str], tuple[int, str]],
+    access: dict[str, list[Finding]] | None = None,
 ) -> tuple[list[Finding], list[list[str]]]:
     """Every finding of every table (what each table's own preflight will find when it moves,
-    NULLs counted now) and the conversion plan's rows."""
+    NULLs counted now; `access`: the role's missing rights and foreign-key order findings)
+    and the conversion plan's rows."""
     findings: list[Finding] = []
     plan_rows: list[list[str]] = []
     for table in catalog.tables:
@@ -75,7 +77,8 @@ def preflight_findings(
             targets.get(table.name),
             transforms,
         )
-        findings += blocking
+        # A missing right blocks the table but leaves its conversion plan decidable.
+        findings += blocking + (access or {}).get(table.name, [])
         if blocking:
             continue
         target = targets[table.name]
@@ -125,7 +128,8 @@ def build_target_schema_asset(
                 partitions_def=MIGRATION_RUN,
                 description="Every finding of every table before any table moves: live MySQL "
                 "definitions against the catalog, every CSV column in its target, every NOT NULL "
-                "target column fed and free of NULLs, every type pair supported. It blocks no "
+                "target column fed and free of NULLs, every type pair supported, every right the "
+                "loading role needs (with the GRANT that gives it). It blocks no "
                 "table itself: each table's own table_preflight stops that table alone.",
             )
         ],
@@ -146,8 +150,11 @@ def build_target_schema_asset(
         )
         mysql = getattr(context.resources, mysql_key)
         postgres = getattr(context.resources, postgres_key)
+        names = [t.name for t in catalog.tables]
         with postgres.connect(source.postgres_database) as conn:
             targets = pq.read_target_schema(conn, source.postgres_schema)
+            # The whole source, as each table step will judge it (each loads its tables).
+            access = access_findings(conn, source, targets, names, names)
         with mysql.connect(source.mysql_database) as conn:
             live = mq.discover(conn, source.name, source.mysql_database)
             unknown = unknown_exclusions(source.exclude, {t.name for t in live.tables})
@@ -158,7 +165,9 @@ def build_target_schema_asset(
                     "excludes nothing); fix it in the config"
                 )
             null_counts = count_nulls(conn, source, catalog, live, targets)
-        findings, plan_rows = preflight_findings(source, catalog, live, targets, null_counts)
+        findings, plan_rows = preflight_findings(
+            source, catalog, live, targets, null_counts, access
+        )
         yield MaterializeResult(
             metadata={
                 "postgres_tables": len(targets),

@@ -26,6 +26,14 @@ class ForeignKey:
     columns: tuple[str, ...]
     referenced_table: str
     referenced_columns: tuple[str, ...]
+    # Only read under `foreign_keys: enforced`, where PostgreSQL checks and acts on them:
+    deferrable: bool = False  # SET CONSTRAINTS ALL DEFERRED postpones its check to COMMIT
+    on_delete: str = "a"  # pg_constraint.confdeltype: a no action, r restrict, c cascade, n/d set
+
+    @property
+    def changes_rows_on_delete(self) -> bool:
+        """CASCADE, SET NULL or SET DEFAULT: deleting a parent row changes child rows."""
+        return self.on_delete in ("c", "n", "d")
 
 
 @dataclass(frozen=True)

@@ -202,3 +202,57 @@ def converge(*args: str, env: dict) -> subprocess.CompletedProcess:
         text=True,
         timeout=300,
     )
+
+
+@pytest.fixture
+def loading_role(monkeypatch) -> Iterator:
+    """`loading_role(source, variable)` -> the name of a new role that may log in, is no
+    superuser, owns every table of the source's PostgreSQL schema and may create schemas in
+    its database (the rollback store), as a managed PostgreSQL's application role would;
+    `variable` (the source's `postgres_url_env`) is set to its URL. `own_tables=False`: it owns
+    nothing and is granted nothing on the tables. Dropped at teardown."""
+    made: list[tuple[str, str]] = []
+
+    def make(
+        source: Source,
+        variable: str = "SRC_POSTGRES_URL",
+        own_tables: bool = True,
+        password: str = "",
+    ) -> str:
+        role = f"converge_role_{uuid.uuid4().hex[:10]}"
+        ident = sql.Identifier(role)
+        with postgres_connect(source.postgres_database) as conn:
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER").format(ident))
+            made.append((role, source.postgres_database))
+            conn.execute(
+                sql.SQL("GRANT CREATE ON DATABASE {} TO {}").format(
+                    sql.Identifier(source.postgres_database), ident
+                )
+            )
+            tables = conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            ).fetchall()
+            for (table,) in tables if own_tables else ():
+                # Owned sequences (serial, identity) follow their table.
+                conn.execute(
+                    sql.SQL("ALTER TABLE {} OWNER TO {}").format(
+                        sql.Identifier("public", table), ident
+                    )
+                )
+        secret = f":{password}" if password else ""  # local trust auth ignores it
+        monkeypatch.setenv(variable, f"postgresql://{role}{secret}@127.0.0.1:5432")
+        return role
+
+    yield make
+    for role, database in made:
+        ident = sql.Identifier(role)
+        try:
+            with postgres_connect(database) as conn:
+                conn.execute(sql.SQL("REASSIGN OWNED BY {} TO postgres").format(ident))
+                conn.execute(sql.SQL("DROP OWNED BY {}").format(ident))
+        except psycopg.OperationalError:
+            pass  # its database was dropped already, and what it owned there with it
+        with postgres_connect() as conn:
+            # Also revokes what it was granted on shared objects (SET on a parameter).
+            conn.execute(sql.SQL("DROP OWNED BY {}").format(ident))
+            conn.execute(sql.SQL("DROP ROLE {}").format(ident))

@@ -50,6 +50,27 @@ def test_unknown_source_names_the_known_ones():
             "transform 'rot13'",
         ),
         ({"sources": {}, "parallel_tables": 0}, "parallel_tables"),
+        (
+            {
+                "sources": {
+                    "a": {"mysql_database": "x", "postgres_database": "y", "foreign_keys": "off"}
+                }
+            },
+            "foreign_keys must be one of replica, enforced, not 'off'",
+        ),
+        (
+            {
+                "tables_per_step": 1,
+                "sources": {
+                    "a": {
+                        "mysql_database": "x",
+                        "postgres_database": "y",
+                        "foreign_keys": "enforced",
+                    }
+                },
+            },
+            r"tables_per_step cannot be combined with foreign_keys: enforced \(sources a\)",
+        ),
     ],
 )
 def test_malformed_config_is_refused_clearly(raw, message):
@@ -81,3 +102,10 @@ def test_passwords_never_show():
     text = "cannot connect to postgresql://app:hunter2@10.0.0.1:5432/alkemio"
     assert "hunter2" not in redact(text)
     assert "app:***@10.0.0.1" in redact(text)
+
+
+def test_foreign_keys_default_to_replica_and_enforced_keeps_one_step():
+    raw = {"sources": {"a": {"mysql_database": "x", "postgres_database": "y"}}}
+    assert parse_config(raw, Path("c.yaml")).source("a").foreign_keys == "replica"
+    raw["sources"]["a"]["foreign_keys"] = "enforced"
+    assert parse_config(raw, Path("c.yaml")).source("a").enforces_foreign_keys
