@@ -513,7 +513,7 @@ class TableStep:
         except ValueRefused as e:
             emit(checks.accepted_by_postgres(export_key, str(e.refused)))
             raise
-        self.report_load(table, result, entry, emit)
+        self.report_load(table, target, result, entry, emit)
         self.verify(table, plan, target, fingerprint, emit)
 
     def prepare(
@@ -550,6 +550,7 @@ class TableStep:
     def report_load(
         self,
         table: Table,
+        target: TargetTable,
         result: LoadResult,
         entry: ManifestEntry,
         emit: Callable[[MaterializeResult | AssetCheckResult], None],
@@ -635,7 +636,7 @@ class TableStep:
         events: list = []  # committed: now each table's load is real
         for w in loading:
             result, entry = loaded[w.table.name]
-            self.report_load(w.table, result, entry, events.append)
+            self.report_load(w.table, targets[w.table.name], result, entry, events.append)
         yield from events
         yield from run_in_parallel(
             loading,
