@@ -192,6 +192,18 @@ def dagster_home(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         )
 
 
+def converge_env(source: Source, dagster_home: tuple[Path, str], **extra: str) -> dict[str, str]:
+    """The environment `converge` runs in for a test's source and Dagster home."""
+    home, dagster_url = dagster_home
+    return {
+        **os.environ,
+        "CONVERGE_CONFIG": str(source.config.path),
+        "DAGSTER_HOME": str(home),
+        "DAGSTER_POSTGRES_URL": dagster_url,
+        **extra,
+    }
+
+
 def converge(*args: str, env: dict) -> subprocess.CompletedProcess:
     """`converge ARGS` in a process of its own, as an operator or CI runs it."""
     return subprocess.run(

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
-from converge_assets_tests.conftest import converge
+from converge_assets_tests.conftest import converge, converge_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,12 +32,7 @@ def test_discover_then_run_end_to_end(make_source, dagster_home, monkeypatch):
     catalog_file = source.config.path.parent / "catalog" / "src.json"
     catalog_file.unlink()
     home, dagster_url = dagster_home
-    env = {
-        **os.environ,
-        "CONVERGE_CONFIG": str(source.config.path),
-        "DAGSTER_HOME": str(home),
-        "DAGSTER_POSTGRES_URL": dagster_url,
-    }
+    env = converge_env(source, dagster_home)
 
     out = converge("discover", "--source", "src", env=env)
     assert out.returncode == 0, out.stderr
@@ -75,12 +70,7 @@ def test_a_source_of_several_table_steps_runs_them_in_processes_of_their_own(
     raw["tables_per_step"] = 1
     source.config.path.write_text(yaml.safe_dump(raw))
     home, dagster_url = dagster_home
-    env = {
-        **os.environ,
-        "CONVERGE_CONFIG": str(source.config.path),
-        "DAGSTER_HOME": str(home),
-        "DAGSTER_POSTGRES_URL": dagster_url,
-    }
+    env = converge_env(source, dagster_home)
     out = converge("run", "--source", "src", "--run", "r1", env=env)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "2/2 tables ok" in out.stdout and "migration completed" in out.stdout

@@ -5,7 +5,6 @@ hold it, whatever line breaks the rows before it hold; target columns PostgreSQL
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Iterator
 
 import psycopg
@@ -15,7 +14,7 @@ from dagster import AssetKey, DagsterEventType, DagsterInstance
 
 from converge_assets import checks
 from converge_assets.refusals import RejectedByPostgres, record_at_line
-from converge_assets_tests.conftest import converge, mysql_connect, postgres_connect
+from converge_assets_tests.conftest import converge, converge_env, mysql_connect, postgres_connect
 
 # Keys in export order (InnoDB reads a table in primary key order).
 K = [f"0{i}000000-0000-4000-8000-00000000000{i}" for i in range(1, 8)]
@@ -75,13 +74,7 @@ def test_a_refused_value_names_its_row_and_column_after_multiline_rows(
 ):
     source = make_source(GOOD + REFERENCE + FLAGS, GOOD_PG + REFERENCE_PG + FLAGS_PG)
     home, dagster_url = dagster_home
-    env = {
-        **os.environ,
-        "CONVERGE_CONFIG": str(source.config.path),
-        "DAGSTER_HOME": str(home),
-        "DAGSTER_POSTGRES_URL": dagster_url,
-    }
-    out = converge("run", "--source", "src", "--run", "r1", env=env)
+    out = converge("run", "--source", "src", "--run", "r1", env=converge_env(source, dagster_home))
     assert out.returncode == 1, out.stdout + out.stderr
 
     # The CLI: one line per failed table, its reason naming the row and the column.

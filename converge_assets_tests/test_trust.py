@@ -4,7 +4,6 @@ problem stays that table's, and every reason is said where the user looks."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ from dagster import AssetCheckKey, AssetKey
 from converge_assets import checks
 from converge_assets.config import PROJECT_ROOT
 from converge_assets.partition_status import check_states
-from converge_assets_tests.conftest import converge, postgres_connect
+from converge_assets_tests.conftest import converge, converge_env, postgres_connect
 
 ROLES = """
 CREATE TABLE `roles` (`id` int NOT NULL PRIMARY KEY, `name` varchar(50) NOT NULL);
@@ -208,17 +207,6 @@ def test_exclude_applies_at_run_time_and_a_typo_is_an_error(make_source, instanc
 
 
 # --- what `converge` says ----------------------------------------------------------------------
-
-
-def converge_env(source, dagster_home, **extra) -> dict:
-    home, dagster_url = dagster_home
-    return {
-        **os.environ,
-        "CONVERGE_CONFIG": str(source.config.path),
-        "DAGSTER_HOME": str(home),
-        "DAGSTER_POSTGRES_URL": dagster_url,
-        **extra,
-    }
 
 
 def assert_no_noise(out) -> None:
