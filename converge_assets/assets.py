@@ -153,30 +153,22 @@ class ConvergeTranslator:
         return f"{self.file_stem(table)}.fingerprint.json"
 
 
-def column_schema(table: Table) -> TableSchema:
+def column_schema(columns: Iterable[tuple[str, str, bool]]) -> TableSchema:
+    """Dagster's column schema from (name, type, nullable) of each column."""
     return TableSchema(
         columns=[
-            TableColumn(
-                name=c.name,
-                type=c.column_type,
-                constraints=TableColumnConstraints(nullable=c.nullable),
-            )
-            for c in table.columns
+            TableColumn(name=name, type=type_, constraints=TableColumnConstraints(nullable=null))
+            for name, type_, null in columns
         ]
     )
 
 
-def target_column_schema(target: TargetTable) -> TableSchema:
-    return TableSchema(
-        columns=[
-            TableColumn(
-                name=c.name,
-                type=c.data_type,
-                constraints=TableColumnConstraints(nullable=c.nullable),
-            )
-            for c in target.columns
-        ]
-    )
+def mysql_columns(table: Table) -> list[tuple[str, str, bool]]:
+    return [(c.name, c.column_type, c.nullable) for c in table.columns]
+
+
+def postgres_columns(target: TargetTable) -> list[tuple[str, str, bool]]:
+    return [(c.name, c.data_type, c.nullable) for c in target.columns]
 
 
 def table_specs(
@@ -200,7 +192,7 @@ def table_specs(
         metadata={
             "source_table": f"{source.mysql_database}.{table.name}",
             "primary_key": ", ".join(table.primary_key) or "(none)",
-            "dagster/column_schema": column_schema(table),
+            "dagster/column_schema": column_schema(mysql_columns(table)),
         },
     )
     load = AssetSpec(
@@ -463,7 +455,7 @@ class TableStep:
             "sha256": r.sha256,
             "seconds": round(r.seconds, 3),
             "rows_per_second": round(r.rows / r.seconds) if r.seconds else 0,
-            "dagster/column_schema": column_schema(table),
+            "dagster/column_schema": column_schema(mysql_columns(table)),
         }
         metadata.update({f"converted: {name}": n for name, n in r.conversions.items()})
         return MaterializeResult(
@@ -484,7 +476,7 @@ class TableStep:
                 "csv_sha256": entry.sha256,
                 "target_table": f"{self.source.postgres_schema}.{table.name}",
                 # The PostgreSQL table's own types (the definitions know only MySQL's).
-                "dagster/column_schema": target_column_schema(target),
+                "dagster/column_schema": column_schema(postgres_columns(target)),
                 **{f"sequence {seq}": nxt for seq, nxt in r.sequences.items()},
             },
         )

@@ -21,7 +21,13 @@ from dagster import (
 )
 
 from . import mysql as q
-from .assets import ConvergeTranslator, WorkFailed, column_schema, run_in_parallel
+from .assets import (
+    ConvergeTranslator,
+    WorkFailed,
+    column_schema,
+    mysql_columns,
+    run_in_parallel,
+)
 from .catalog import Catalog
 from .config import ConvergeConfig, SourceConfig
 
@@ -47,7 +53,7 @@ def build_source_table_assets(
             kinds={"mysql"},
             metadata={
                 "source_table": f"{source.mysql_database}.{table.name}",
-                "dagster/column_schema": column_schema(table),
+                "dagster/column_schema": column_schema(mysql_columns(table)),
             },
         )
         for key, table in tables.items()
