@@ -375,7 +375,7 @@ def failure_lines(instance, source, run_key: str, run_id: str, failed, verdict) 
         for s in failed
     ]
     lines += [
-        f"{step}: {description}"
+        f"{step.replace('__', '/')}: {description}"  # the step of asset a/b is a__b
         for step, description in step_failures(instance, run_id)
         if not step.startswith(table_step)
     ]

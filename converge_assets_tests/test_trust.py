@@ -383,3 +383,14 @@ def test_each_layer_shows_its_own_kind_and_column_types(make_source, instance):
         ("id", "integer"),
         ("name", "character varying(50)"),
     ]
+
+
+def test_a_typo_in_exclude_is_one_line_naming_it(make_source, dagster_home):
+    source = make_source(ROLES, ROLES_PG)
+    source.set_options(exclude=["role"])
+    out = converge("run", "--source", "src", "--run", "r1", env=converge_env(source, dagster_home))
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert_no_noise(out)
+    line = next(line for line in out.stdout.splitlines() if "exclude" in line)
+    assert line.startswith("  src/target_schema: ") and "'role'" in line
+    assert source.postgres("SELECT id FROM roles") == [(99,)]
