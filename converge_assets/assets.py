@@ -732,6 +732,52 @@ class WorkFailed:
     error: BaseException
 
 
+class RunProgress:
+    """Tables done out of the step's tables, rows loaded and an ETA, for a log line as each
+    table ends: what a person watching the run page (or a log file) sees move."""
+
+    def __init__(self, source: str, work: list[TableWork], translator: ConvergeTranslator):
+        self.source, self.total, self.started = source, len(work), time.monotonic()
+        # A table ends with its content_parity (a load) or its export_row_count (export only).
+        self.last_check = {
+            (translator.load_key(source, w.table.name), checks.CONTENT_PARITY)
+            if w.load
+            else (translator.export_key(source, w.table.name), checks.EXPORT_ROW_COUNT): w
+            for w in work
+        }
+        self.ended: set[str] = set()
+        self.failed = self.rows = 0
+        self.last = ""
+
+    def record(self, event: object) -> bool:
+        """Count the event; whether it ended a table."""
+        if isinstance(event, MaterializeResult) and event.asset_key.path[0] == "postgres":
+            row_count = (event.metadata or {}).get("dagster/row_count")
+            self.rows += int(getattr(row_count, "value", row_count) or 0)
+            return False
+        if isinstance(event, WorkFailed):
+            self.failed += 1
+            work = event.item
+        elif isinstance(event, AssetCheckResult):
+            work = self.last_check.get((event.asset_key, event.check_name))
+        else:
+            work = None
+        if work is None or work.table.name in self.ended:
+            return False
+        self.ended.add(work.table.name)
+        self.last = work.table.name
+        return True
+
+    def line(self) -> str:
+        done, elapsed = len(self.ended), time.monotonic() - self.started
+        eta = elapsed / done * (self.total - done) if done else 0
+        failed = f" ({self.failed} failed)" if self.failed else ""
+        return (
+            f"{self.source}: {done}/{self.total} tables done{failed}, {self.rows:,} rows "
+            f"loaded, {elapsed:.0f}s, ETA {eta:.0f}s; last: {self.last}"
+        )
+
+
 def largest_and_smallest_alternating(items: list, size: Callable[[object], int]) -> list:
     """The order tables start in: the largest first (its export, load and checks are the run's
     longest chain), then the smallest, the second largest, the second smallest, and so on.
@@ -1028,6 +1074,7 @@ def _table_group_asset(
                 ),
                 config.parallel_tables,
             )
+        progress = RunProgress(source.name, work, translator)
         for event in events:
             if isinstance(event, WorkFailed):
                 failed[event.item.table.name] = failure_reason(event.error)
@@ -1035,6 +1082,8 @@ def _table_group_asset(
                 context.log.error(f"{source.name}.{event.item.table.name} failed: {event.error}")
             else:
                 yield event
+            if progress.record(event):
+                context.log.info(progress.line())
         helpers.shutdown(wait=True)
         summary = (
             f"{len(work) - len(failed)} of {len(work)} table(s) migrated in "

@@ -42,6 +42,7 @@ class ProgressDisplay:
         self.live = stream.isatty()
         self.cursor = None
         self.drawn_lines = 0
+        self.header = f"{source}: starting"  # the table step's "N/M tables done, ..., ETA" line
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._follow, daemon=True)
 
@@ -106,6 +107,9 @@ class ProgressDisplay:
 
     def _note(self, message: str) -> None:
         # "exporting src.table: 1,000/9,000 rows (11%), ..." / "src.table failed: ..."
+        # / "src: 3/25 tables done, 1,234 rows loaded, 4s, ETA 29s; last: user"
+        if message.startswith(f"{self.source}: ") and " tables done" in message:
+            self.header = message
         for verb in ("exporting", "loading"):
             prefix = f"{verb} {self.source}."
             if message.startswith(prefix):
@@ -129,7 +133,7 @@ class ProgressDisplay:
     def _render(self) -> None:
         if self.drawn_lines:
             self.stream.write(f"\x1b[{self.drawn_lines}F\x1b[J")
-        lines = [self._line(t, p) for t, p in self.tables.items()]
+        lines = [self.header, *(self._line(t, p) for t, p in self.tables.items())]
         self.stream.write("\n".join(lines) + "\n")
         self.drawn_lines = len(lines)
         self.stream.flush()

@@ -394,3 +394,23 @@ def test_a_typo_in_exclude_is_one_line_naming_it(make_source, dagster_home):
     line = next(line for line in out.stdout.splitlines() if "exclude" in line)
     assert line.startswith("  src/target_schema: ") and "'role'" in line
     assert source.postgres("SELECT id FROM roles") == [(99,)]
+
+
+def test_the_run_log_counts_tables_as_they_end(make_source, instance):
+    source = make_source(
+        ROLES
+        + """
+        CREATE TABLE `nulls` (`id` int NOT NULL PRIMARY KEY, `must` varchar(9) NULL);
+        INSERT INTO `nulls` VALUES (1, NULL);
+        """,
+        ROLES_PG + "CREATE TABLE nulls (id int PRIMARY KEY, must varchar(9) NOT NULL);",
+    )
+    result = source.migrate(instance)
+    messages = [
+        e.user_message
+        for e in instance.all_logs(result.run_id)
+        if e.dagster_event is None and "tables done" in e.user_message
+    ]
+    assert len(messages) == 3, messages  # one line as each table ends
+    assert [m.split(": ")[1].split(" tables")[0] for m in messages] == ["1/3", "2/3", "3/3"]
+    assert "(1 failed)" in messages[-1] and "4 rows loaded" in messages[-1]
