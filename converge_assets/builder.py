@@ -24,6 +24,7 @@ from .assets import ConvergeTranslator, build_table_assets
 from .catalog import source_catalog
 from .config import DEFAULT_MYSQL_URL, DEFAULT_POSTGRES_URL, ConvergeConfig
 from .mysql import MySQLResource
+from .partition_status import PARTITION_TAG
 from .postgres import PostgresResource
 from .rollback import build_rollback_job
 from .run_assets import build_manifest_asset, build_migration_run_asset, build_target_schema_asset
@@ -121,7 +122,7 @@ def build_definitions(
     def record_failed_migration_runs(context: RunFailureSensorContext):
         """A failed run skips its migration_run asset; record the `failed` verdict anyway."""
         run = context.dagster_run
-        partition = run.tags.get("dagster/partition")
+        partition = run.tags.get(PARTITION_TAG)
         if not partition or CLI_TAG in run.tags or run.job_name == verdict_job.name:
             return None
         sources = {translator.source_of(k) for k in run.asset_selection or ()}

@@ -27,7 +27,6 @@ from dagster._core.storage.asset_check_execution_record import (
     AssetCheckExecutionRecord,
     AssetCheckExecutionRecordStatus,
 )
-from dagster._core.storage.tags import PARTITION_NAME_TAG
 
 from . import checks
 from .catalog import Table
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
     from .assets import ConvergeTranslator
 
 INPUT_VERSION_TAG = "dagster/input_data_version/"  # Dagster's provenance tag on materializations
+PARTITION_TAG = "dagster/partition"  # the run partition of a Dagster run, as the UI shows it
 # A table step's Failure metadata: {table: reason} for every table that failed in it.
 FAILED_TABLES = "failed_tables"
 
@@ -260,7 +260,7 @@ def failure_reasons(
     recorded for the tables that raised (a blocked table, a refused value, a lost server)."""
     reasons: dict[str, str] = {}
     runs = instance.get_runs(
-        filters=RunsFilter(tags={PARTITION_NAME_TAG: run}, statuses=[DagsterRunStatus.FAILURE]),
+        filters=RunsFilter(tags={PARTITION_TAG: run}, statuses=[DagsterRunStatus.FAILURE]),
         limit=newest_runs,
     )
     for dagster_run in runs:

@@ -22,7 +22,6 @@ from dagster import (
     build_reconstructable_job,
 )
 from dagster._core.execution.api import execute_run
-from dagster._core.storage.tags import PARTITION_NAME_TAG
 from dagster._core.utils import make_new_run_id
 
 from . import dagster_patches
@@ -34,6 +33,7 @@ from .config import ConfigError, ConvergeConfig, SourceConfig, redact
 from .export import process_alive
 from .mysql import MySQLResource
 from .partition_status import (
+    PARTITION_TAG,
     changed_tables,
     failure_reasons,
     latest_materialization,
@@ -168,7 +168,7 @@ def runs_in_progress(instance: DagsterInstance, source: str, run_key: str) -> li
     another `converge run`)."""
     translator = ConvergeTranslator()
     runs = instance.get_runs(
-        filters=RunsFilter(tags={PARTITION_NAME_TAG: run_key}, statuses=IN_PROGRESS)
+        filters=RunsFilter(tags={PARTITION_TAG: run_key}, statuses=IN_PROGRESS)
     )
     return [
         r.run_id
@@ -322,7 +322,7 @@ def run_in_processes(
         job_def=job.get_definition(),
         run_id=run_id,
         run_config=run_config,
-        tags={**tags, PARTITION_NAME_TAG: run_key},
+        tags={**tags, PARTITION_TAG: run_key},
         asset_selection=frozenset(selection) if selection else None,
         job_code_origin=job.get_python_origin(),
     )
