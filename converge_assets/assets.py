@@ -48,7 +48,7 @@ from dagster._core.storage.asset_check_execution_record import AssetCheckExecuti
 from . import checks, dagster_patches
 from .catalog import Catalog, Table
 from .config import ConvergeConfig, SourceConfig, redact
-from .conversion import TablePlan, plan_table
+from .conversion import TablePlan
 from .export import ExportError, ExportResult, Snapshot
 from .fk_order import ForeignKeyCycle, load_order
 from .load import (
@@ -333,19 +333,18 @@ class TableStep:
             )
         plans: dict[str, TablePlan | Exception] = {}
         for table in tables:
-            transforms = self.source.transforms.get(table.name)
-            findings = table_findings(
+            findings, plan = table_findings(
                 self.source.name,
                 self.source.postgres_schema,
                 table,
                 live.get(table.name),
                 targets.get(table.name),
-                transforms,
-            ) + access.get(table.name, [])
-            if findings:
-                plans[table.name] = TableBlocked(self.source.name, table.name, findings)
-            else:
-                plans[table.name] = plan_table(table, targets[table.name], transforms)
+                self.source.transforms.get(table.name),
+            )
+            findings += access.get(table.name, [])
+            plans[table.name] = (
+                TableBlocked(self.source.name, table.name, findings) if findings else plan
+            )
         return targets, plans
 
     def progress(self, verb: str, unit: str) -> Callable[[str, int, int, float], None]:
@@ -421,15 +420,20 @@ class TableStep:
             )
         return SourceFingerprint.read(path), "in the export's snapshot"
 
+    def exported_entry(self, table: str) -> ManifestEntry:
+        """The manifest entry of the table's export in this run: what its load reads."""
+        entry = entry_for(self.run_dir, table)
+        if entry is None:
+            raise LoadError(
+                f"{self.source.name}.{table}: no export in run {self.run!r}; "
+                "materialise its export asset first"
+            )
+        return entry
+
     def load(
         self, table: Table, target: TargetTable, plan: TablePlan, guarded: list[ForeignKey]
     ) -> tuple[LoadResult, ManifestEntry]:
-        entry = entry_for(self.run_dir, table.name)
-        if entry is None:
-            raise LoadError(
-                f"{self.source.name}.{table.name}: no export in run {self.run!r}; "
-                "materialise its export asset first"
-            )
+        entry = self.exported_entry(table.name)
         try:
             result = load_table(
                 self.postgres,
@@ -652,16 +656,10 @@ class TableStep:
         names = [w.table.name for w in loading]
         entries = {}
         for name in names:
-            entry = entry_for(self.run_dir, name)
-            if entry is None:
-                raise SourceLoadFailed(
-                    name,
-                    LookupError(
-                        f"{self.source.name}.{name}: no export in run {self.run!r}; "
-                        "materialise its export asset first"
-                    ),
-                )
-            entries[name] = entry
+            try:
+                entries[name] = self.exported_entry(name)
+            except LoadError as e:
+                raise SourceLoadFailed(name, e) from None
         items = [
             LoadItem(
                 targets[name],

@@ -15,6 +15,7 @@ from dagster import (
     AssetCheckKey,
     AssetKey,
     AssetRecordsFilter,
+    DagsterEvent,
     DagsterEventType,
     DagsterInstance,
     DagsterRunStatus,
@@ -252,6 +253,12 @@ def run_check_problems(
     return problems
 
 
+def step_failures(instance: DagsterInstance, run_id: str) -> list[DagsterEvent]:
+    """The STEP_FAILURE event of every failed step of a Dagster run."""
+    records = instance.get_records_for_run(run_id, of_type=DagsterEventType.STEP_FAILURE).records
+    return [record.event_log_entry.dagster_event for record in records]
+
+
 def failure_reasons(
     instance: DagsterInstance, step_prefix: str, run: str, newest_runs: int = 10
 ) -> dict[str, str]:
@@ -264,17 +271,12 @@ def failure_reasons(
         limit=newest_runs,
     )
     for dagster_run in runs:
-        records = instance.get_records_for_run(
-            dagster_run.run_id, of_type=DagsterEventType.STEP_FAILURE
-        ).records
-        for record in records:
-            event = record.event_log_entry.dagster_event
-            if not (event.step_key or "").startswith(step_prefix):
-                continue
-            failure = event.step_failure_data.user_failure_data
-            value = failure.metadata.get(FAILED_TABLES) if failure is not None else None
-            for table, reason in (value.value if value is not None else {}).items():
-                reasons.setdefault(table, reason)
+        for event in step_failures(instance, dagster_run.run_id):
+            user = event.step_failure_data.user_failure_data
+            value = user.metadata.get(FAILED_TABLES) if user is not None else None
+            if (event.step_key or "").startswith(step_prefix) and value is not None:
+                for table, reason in value.value.items():
+                    reasons.setdefault(table, reason)
     return reasons
 
 

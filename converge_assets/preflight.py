@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .catalog import Column, Table
-from .conversion import UnsupportedTypePair, plan_table
+from .conversion import TablePlan, UnsupportedTypePair, plan_table
 from .fk_order import REPLICA_HINT, ForeignKeyCycle, load_order
 from .postgres import REPLICATION_ROLE, MissingRight, RoleRights
 from .target_schema import ForeignKey, TargetTable
@@ -123,10 +123,13 @@ def target_findings(
     table: Table,
     target: TargetTable | None,
     transforms: dict[str, str] | None = None,
-) -> list[Finding]:
-    """What keeps the table's CSV from loading into its PostgreSQL table as it is now."""
+) -> tuple[list[Finding], TablePlan | None]:
+    """What keeps the table's CSV from loading into its PostgreSQL table as it is now, and,
+    when nothing does, the table's conversion plan."""
     if target is None:
-        return [Finding(table.name, "", f"no such table in PostgreSQL schema {schema!r}", True)]
+        return [
+            Finding(table.name, "", f"no such table in PostgreSQL schema {schema!r}", True)
+        ], None
     findings = [
         Finding(table.name, c.name, "column not in the PostgreSQL table", True)
         for c in table.columns
@@ -144,11 +147,11 @@ def target_findings(
         if tc.name not in fed and not tc.nullable and not tc.has_default
     ]
     if findings:
-        return findings
+        return findings, None
     try:
-        plan_table(table, target, transforms)
+        return [], plan_table(table, target, transforms)
     except UnsupportedTypePair as e:
-        findings += [
+        return [
             Finding(
                 table.name,
                 c.column,
@@ -156,8 +159,7 @@ def target_findings(
                 True,
             )
             for c in e.columns
-        ]
-    return findings
+        ], None
 
 
 def not_null_suspects(table: Table, target: TargetTable) -> list[str]:
@@ -176,11 +178,12 @@ def table_findings(
     live: Table | None,
     target: TargetTable | None,
     transforms: dict[str, str] | None = None,
-) -> list[Finding]:
-    """Every blocking finding of one table, from the live servers."""
+) -> tuple[list[Finding], TablePlan | None]:
+    """Every blocking finding of one table, from the live servers, and its conversion plan
+    when there is none."""
     drift = catalog_drift(source, cataloged, live)
     if drift:
-        return drift
+        return drift, None
     return target_findings(source, schema, cataloged, target, transforms)
 
 

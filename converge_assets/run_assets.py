@@ -27,7 +27,7 @@ from .assets import MIGRATION_RUN, ConvergeTranslator, access_findings
 from .catalog import Catalog
 from .checks import markdown_table
 from .config import ConvergeConfig, SourceConfig
-from .conversion import plan_table, quote_mysql
+from .conversion import quote_mysql
 from .manifest import manifest_path, read_manifest, update_export_info, verify_manifest
 from .migration_log import append_event, events_for, events_markdown, make_event
 from .partition_status import (
@@ -68,18 +68,17 @@ def preflight_findings(
     findings: list[Finding] = []
     plan_rows: list[list[str]] = []
     for table in catalog.tables:
-        transforms = source.transforms.get(table.name)
-        blocking = table_findings(
+        blocking, plan = table_findings(
             source.name,
             source.postgres_schema,
             table,
             live.get(table.name),
             targets.get(table.name),
-            transforms,
+            source.transforms.get(table.name),
         )
         # A missing right blocks the table but leaves its conversion plan decidable.
         findings += blocking + (access or {}).get(table.name, [])
-        if blocking:
+        if plan is None:
             continue
         target = targets[table.name]
         for column in not_null_suspects(table, target):
@@ -94,7 +93,6 @@ def preflight_findings(
                     bool(nulls),
                 )
             )
-        plan = plan_table(table, target, transforms)
         plan_rows += [
             [table.name, c.column, c.mysql_type, c.postgres_type, c.rule] for c in plan.columns
         ]
@@ -402,6 +400,12 @@ def table_reasons(status: TableStatus, reasons: dict[str, str]) -> list[str]:
     return [said, *checks_said] if said else checks_said
 
 
+def failed_table_line(status: TableStatus, reasons: dict[str, str]) -> str:
+    """`table: why` for a failed table (what is missing, when nothing said why)."""
+    why = table_reasons(status, reasons) or status.problems
+    return f"{status.table}: {'; '.join(why)}"
+
+
 def verdict(
     statuses: list[TableStatus],
     reasons: dict[str, str],
@@ -419,10 +423,7 @@ def verdict(
                 "--changed-only"
             )
         return "completed", f"{len(statuses)} table(s) exported, loaded and verified"
-    parts = [
-        f"{s.table}: {'; '.join(table_reasons(s, reasons)) or '; '.join(s.problems)}"
-        for s in failed
-    ]
+    parts = [failed_table_line(s, reasons) for s in failed]
     message = f"{len(failed)} table(s) failed" + "".join(f"; {p}" for p in parts)
     if failed_checks:
         message += f"; failed checks: {'; '.join(failed_checks)}"

@@ -15,7 +15,6 @@ import time
 import sqlalchemy.exc
 from dagster import (
     AssetKey,
-    DagsterEventType,
     DagsterInstance,
     DagsterRunStatus,
     RunsFilter,
@@ -37,12 +36,13 @@ from .partition_status import (
     changed_tables,
     failure_reasons,
     latest_materialization,
+    step_failures,
     table_statuses,
     unfinished_assets,
 )
 from .postgres import PostgresResource
 from .progress import ProgressDisplay
-from .run_assets import table_reasons
+from .run_assets import failed_table_line
 
 # The terminal shows progress, the summary and every reason; Dagster's events (stack traces
 # included) stay in the instance, where the UI shows them.
@@ -370,13 +370,10 @@ def failure_lines(instance, source, run_key: str, run_id: str, failed, verdict) 
     (the preflight asset, the manifest), every failed or warning check of the verdict."""
     table_step = f"{source.name}_tables"
     reasons = failure_reasons(instance, table_step, run_key)
-    lines = [
-        f"{s.table}: {'; '.join(table_reasons(s, reasons)) or '; '.join(s.problems)}"
-        for s in failed
-    ]
+    lines = [failed_table_line(s, reasons) for s in failed]
     lines += [
         f"{step.replace('__', '/')}: {description}"  # the step of asset a/b is a__b
-        for step, description in step_failures(instance, run_id)
+        for step, description in failure_descriptions(instance, run_id)
         if not step.startswith(table_step)
     ]
     # A check the failed tables kept from running says nothing more than they do.
@@ -393,20 +390,16 @@ def failure_lines(instance, source, run_key: str, run_id: str, failed, verdict) 
     return lines
 
 
-def step_failures(instance: DagsterInstance, run_id: str) -> list[tuple[str, str]]:
-    """(step, what its failure said) for every failed step of a Dagster run."""
+def failure_descriptions(instance: DagsterInstance, run_id: str) -> list[tuple[str, str]]:
+    """(step, what its failure said, first line) for every failed step of a Dagster run."""
     if not instance.has_run(run_id):
         return []
-    failures = []
-    for record in instance.get_records_for_run(
-        run_id, of_type=DagsterEventType.STEP_FAILURE
-    ).records:
-        event = record.event_log_entry.dagster_event
-        user = event.step_failure_data.user_failure_data
-        error = event.step_failure_data.error
+    described = []
+    for event in step_failures(instance, run_id):
+        user, error = event.step_failure_data.user_failure_data, event.step_failure_data.error
         said = (user.description if user else None) or (error.message.strip() if error else "")
-        failures.append((event.step_key, redact(said.splitlines()[0] if said else "failed")))
-    return failures
+        described.append((event.step_key, redact(said.splitlines()[0] if said else "failed")))
+    return described
 
 
 def _meta(record, name: str):
