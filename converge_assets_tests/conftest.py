@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -190,6 +191,12 @@ def dagster_home(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database))
         )
+
+
+def into_the_next_second() -> None:
+    """Wait until the clock's second changes: InnoDB's UPDATE_TIME (what source_drift
+    compares) counts whole seconds, so a write in the second an export began is invisible."""
+    time.sleep(1.01 - time.time() % 1)
 
 
 def converge_env(source: Source, dagster_home: tuple[Path, str], **extra: str) -> dict[str, str]:

@@ -31,7 +31,7 @@ from psycopg import sql
 
 from converge_assets.config import load_config
 from converge_assets.runner import run_source
-from converge_assets_tests.conftest import converge_env, postgres_connect
+from converge_assets_tests.conftest import converge_env, into_the_next_second, postgres_connect
 
 ROOT = Path(__file__).resolve().parent.parent
 BIG_ROWS = 600_000
@@ -347,6 +347,7 @@ def test_a_whole_partition_run_tagged_only_failed_moves_only_the_failures(make_s
     configure(source, retries=0)
     assert not source.migrate(instance, "r1").success
     source.mysql("UPDATE big SET body = 'fixed' WHERE id = 2")
+    into_the_next_second()
     source.mysql("UPDATE small SET note = 'changed, not re-exported' WHERE id = 1")
 
     first = next(r for r in instance.get_runs() if r.job_name == "migrate_src")

@@ -15,7 +15,12 @@ from dagster import AssetCheckKey, AssetKey
 from converge_assets import checks
 from converge_assets.config import PROJECT_ROOT
 from converge_assets.partition_status import check_states
-from converge_assets_tests.conftest import converge, converge_env, postgres_connect
+from converge_assets_tests.conftest import (
+    converge,
+    converge_env,
+    into_the_next_second,
+    postgres_connect,
+)
 
 ROLES = """
 CREATE TABLE `roles` (`id` int NOT NULL PRIMARY KEY, `name` varchar(50) NOT NULL);
@@ -300,6 +305,7 @@ def test_drift_is_not_completion(make_source, dagster_home):
     assert out.returncode == 0, out.stdout + out.stderr
     assert "migration completed" in out.stdout
 
+    into_the_next_second()
     source.mysql("UPDATE `roles` SET `name` = 'owner' WHERE `id` = 1")
     out = converge("run", "--source", "src", "--run", "r1", "--only-failed", env=env)
     assert out.returncode == 3, out.stdout + out.stderr

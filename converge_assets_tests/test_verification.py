@@ -17,6 +17,7 @@ from converge_assets.manifest import (
     update_export_info,
 )
 from converge_assets.runner import run_source
+from converge_assets_tests.conftest import into_the_next_second
 
 MYSQL_DDL = """
 CREATE TABLE `space` (`id` char(36) NOT NULL PRIMARY KEY, `rowId` int NOT NULL AUTO_INCREMENT UNIQUE,
@@ -211,9 +212,7 @@ def test_source_changed_after_export_is_a_warning_naming_the_table(make_source, 
         AssetKey([system, "src", t]) for t in ("space", "callout") for system in ("csv", "postgres")
     ]
     assert source.migrate(instance, selection=tables).success
-    import time
-
-    time.sleep(1.1)  # UPDATE_TIME has a resolution of one second
+    into_the_next_second()
     source.mysql("UPDATE callout SET title = 'changed later' WHERE title = 'a'")
     result = source.migrate(instance, selection=[VERDICT])
     drift = next(
