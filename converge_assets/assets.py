@@ -28,10 +28,10 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetsDefinition,
+    AssetSelection,
     AssetSpec,
     Backoff,
     DagsterEventType,
-    DataVersion,
     DynamicPartitionsDefinition,
     Failure,
     MaterializeResult,
@@ -42,8 +42,6 @@ from dagster import (
     TableSchema,
     multi_asset,
 )
-from dagster._core.definitions.data_version import CODE_VERSION_TAG, DATA_VERSION_TAG
-from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from . import checks, dagster_patches
 from .catalog import Catalog, Table
@@ -66,11 +64,6 @@ from .mysql import server_version as mysql_server_version
 from .parity import ParityError, SourceFingerprint, content_parity
 from .partition_status import (
     FAILED_TABLES,
-    TableStatus,
-    current_version,
-    input_version,
-    table_statuses,
-    unfinished_assets,
 )
 from .postgres import (
     PostgresResource,
@@ -131,6 +124,33 @@ class ConvergeTranslator:
         """The source an asset key belongs to (table keys: system/source/table)."""
         return key.path[1] if key.path[0] in SYSTEMS else key.path[0]
 
+    def group_name(self, source: str, system: str | None = None) -> str:
+        """A group per layer of a source (its MySQL tables, CSVs and PostgreSQL tables) and one
+        for its run-level assets: the graph draws each as a box of its own."""
+        return f"{source}_{system or 'run'}"
+
+    def job_selection(self, source: str) -> AssetSelection:
+        """What a migration run of the source materialises: everything but the MySQL tables."""
+        return AssetSelection.groups(
+            self.group_name(source),
+            self.group_name(source, "csv"),
+            self.group_name(source, "postgres"),
+        )
+
+    def migrate_job_name(self, source: str) -> str:
+        return f"migrate_{source}"
+
+    def observe_job_name(self, source: str) -> str:
+        return f"observe_{source}"
+
+    def rerun_job_name(self, source: str, kind: str) -> str:
+        """The UI's re-run of a source's partition: `only_failed` or `cutover`."""
+        return f"rerun_failed_{source}" if kind == "only_failed" else f"cutover_{source}"
+
+    def verdict_job_name(self) -> str:
+        """Records a partition's verdict after a run that failed before reaching it."""
+        return "record_migration_verdict"
+
     def mysql_resource_key(self, source: str) -> str:
         return f"mysql_{source}"
 
@@ -184,7 +204,7 @@ def table_specs(
             f"Exports MySQL table `{source.mysql_database}.{table.name}` to "
             f"`{source.name}/<run>/{translator.csv_name(table.name)}` in one consistent snapshot."
         ),
-        group_name=source.name,
+        group_name=translator.group_name(source.name, "csv"),
         kinds={"csv"},
         code_version=table.fingerprint(),
         partitions_def=MIGRATION_RUN,
@@ -203,7 +223,7 @@ def table_specs(
             f"`{source.postgres_database}.{source.postgres_schema}.{table.name}`: emptied and "
             "filled in one transaction, sequences set past the largest value."
         ),
-        group_name=source.name,
+        group_name=translator.group_name(source.name, "postgres"),
         kinds={"postgres"},
         code_version=table.fingerprint(),
         partitions_def=MIGRATION_RUN,
@@ -855,87 +875,13 @@ def is_transient(error: BaseException) -> bool:
 
 def moved_earlier(context: AssetExecutionContext) -> set[AssetKey]:
     """Assets this step's failed attempts in this run already materialised: a retry (the
-    retry policy) moves only the rest. (Re-executions are new runs: "from asset failure" and
-    `--only-failed` select only what failed; a run tagged ONLY_FAILED_TAG narrows itself.)"""
+    retry policy) moves only the rest. (Re-executions are new runs that select only what
+    failed: "from asset failure", and the re-run policy of rerun.py.)"""
     if not context.retry_number:
         return set()
     return context.instance.get_asset_keys_for_run(
         context.run.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION
     )
-
-
-# A run (or backfill) tagged so moves only the tables of its partition that earlier runs did
-# not finish: Dagster's "failed and missing" backfill selects partitions, not assets.
-ONLY_FAILED_TAG = "converge/only_failed"
-CARRIED_OVER = "converge/carried_over_from_run"
-
-
-def unfinished_work(
-    context: AssetExecutionContext,
-    statuses: list[TableStatus],
-    translator: ConvergeTranslator,
-    source: SourceConfig,
-) -> set[AssetKey]:
-    """The exports and loads that earlier runs of this partition did not finish, and those of
-    tables observed to have changed in MySQL since their export or whose catalog entry (the
-    code version) changed since."""
-    keys = set(unfinished_assets(statuses))
-    code_versions = context.assets_def.code_versions_by_key
-    for status in statuses:
-        source_key = translator.source_table_key(source.name, status.table)
-        changed = current_version(context.instance, source_key) != input_version(
-            status.exported, source_key
-        )
-        recorded = {status.export_key: status.exported, status.load_key: status.loaded}
-        if changed or any(
-            (r.asset_materialization.tags.get(CODE_VERSION_TAG) if r else None)
-            != code_versions.get(key)
-            for key, r in recorded.items()
-        ):
-            keys.update(recorded)
-    return keys
-
-
-def carry_over(
-    context: AssetExecutionContext, statuses: list[TableStatus], keys: set[AssetKey]
-) -> Iterator[MaterializeResult | AssetCheckResult]:
-    """Report again, marked as such, what an earlier run of this partition moved and verified:
-    a step that emits nothing for an asset makes Dagster skip everything downstream of it
-    (the manifest, the verdict)."""
-    for status in statuses:
-        for key, record in ((status.export_key, status.exported), (status.load_key, status.loaded)):
-            if key not in keys or record is None:
-                continue
-            materialization = record.asset_materialization
-            version = materialization.tags.get(DATA_VERSION_TAG)
-            yield MaterializeResult(
-                asset_key=key,
-                metadata={
-                    **materialization.metadata,
-                    CARRIED_OVER: MetadataValue.dagster_run(record.run_id),
-                },
-                data_version=DataVersion(version) if version else None,
-            )
-            for check_key, state in status.checks.items():
-                if (
-                    check_key.asset_key != key
-                    or check_key not in context.selected_asset_check_keys
-                    or state.status == AssetCheckExecutionRecordStatus.PLANNED
-                    or state.event is None
-                ):
-                    continue
-                evaluation = state.event.get_dagster_event().event_specific_data
-                yield AssetCheckResult(
-                    asset_key=key,
-                    check_name=check_key.name,
-                    passed=evaluation.passed,
-                    severity=evaluation.severity,
-                    description=evaluation.description,
-                    metadata={
-                        **evaluation.metadata,
-                        CARRIED_OVER: MetadataValue.dagster_run(state.run_id),
-                    },
-                )
 
 
 # Above this many tables a source's tables are split evenly into several steps, which `converge
@@ -1004,6 +950,9 @@ def _table_group_asset(
         else None,
     )
     def _tables(context: AssetExecutionContext):
+        # A run launched from the UI opens its instance before our code is imported: hold its
+        # connections from here (every event of the step otherwise opens one).
+        dagster_patches.hold_storage_connections(context.instance)
         helpers = ThreadPoolExecutor(config.parallel_tables, thread_name_prefix="snapshot")
         step = TableStep(
             context,
@@ -1016,17 +965,6 @@ def _table_group_asset(
         )
         # A retry of this step moves only what the failed attempt did not.
         to_move = context.selected_asset_keys - moved_earlier(context)
-        if context.run.tags.get(ONLY_FAILED_TAG) == "true":
-            statuses = table_statuses(
-                context.instance, tables, translator, source, step.run, context.run.run_id
-            )
-            finished = to_move - unfinished_work(context, statuses, translator, source)
-            to_move -= finished
-            context.log.info(
-                f"{ONLY_FAILED_TAG}: {len(finished)} asset(s) already moved in this run "
-                f"partition, {len(to_move)} to move"
-            )
-            yield from carry_over(context, statuses, finished)
         work = [
             TableWork(
                 t,

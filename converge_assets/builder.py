@@ -17,6 +17,7 @@ from dagster import (
     RunRequest,
     ScheduleDefinition,
     define_asset_job,
+    in_process_executor,
     run_failure_sensor,
 )
 
@@ -26,6 +27,7 @@ from .config import DEFAULT_MYSQL_URL, DEFAULT_POSTGRES_URL, ConvergeConfig
 from .mysql import MySQLResource
 from .partition_status import PARTITION_TAG
 from .postgres import PostgresResource
+from .rerun import PLANNED_BY_TAG, build_rerun_jobs
 from .rollback import build_rollback_job
 from .run_assets import build_manifest_asset, build_migration_run_asset, build_target_schema_asset
 from .source_assets import build_source_table_assets
@@ -44,20 +46,13 @@ def _server_url(variable: str | None, default: str) -> str:
     return EnvVar(variable) if variable else default
 
 
-def migrate_job_name(source: str) -> str:
-    return f"migrate_{source}"
-
-
-def observe_job_name(source: str) -> str:
-    return f"observe_{source}"
-
-
 def build_definitions(
     config: ConvergeConfig, translator: ConvergeTranslator | None = None
 ) -> Definitions:
     translator = translator or ConvergeTranslator()
     assets, jobs, schedules, resources = [], [], [], {}
     verdict_keys: list[AssetKey] = []
+    planning_jobs, migrate_jobs = [], {}
     for source in config.sources.values():
         resources[translator.mysql_resource_key(source.name)] = MySQLResource(
             url=_server_url(source.mysql_url_variable(), DEFAULT_MYSQL_URL)
@@ -73,16 +68,17 @@ def build_definitions(
             )
             continue
         observe = build_source_table_assets(config, source, catalog, translator)
+        table_steps = build_table_assets(config, source, catalog, translator)
         source_assets = [
             observe,
             build_target_schema_asset(config, source, catalog, translator),
-            *build_table_assets(config, source, catalog, translator),
+            *table_steps,
             build_manifest_asset(config, source, catalog, translator),
             build_migration_run_asset(config, source, catalog, translator),
         ]
         assets += source_assets
         observe_job = define_asset_job(
-            observe_job_name(source.name),
+            translator.observe_job_name(source.name),
             selection=AssetSelection.assets(observe),
             description=f"Observes every MySQL table of {source.name}: stale exports show what changed.",
         )
@@ -99,17 +95,20 @@ def build_definitions(
         jobs.append(
             build_rollback_job(config, source, translator.postgres_resource_key(source.name))
         )
-        jobs.append(
-            define_asset_job(
-                migrate_job_name(source.name),
-                selection=AssetSelection.groups(source.name)
-                - AssetSelection.key_prefixes(["mysql"]),
-                tags={"converge/source": source.name},
-                description=f"A full migration run of {source.name}: preflight, export, load, verify.",
-            )
+        migrate_jobs[source.name] = define_asset_job(
+            translator.migrate_job_name(source.name),
+            selection=translator.job_selection(source.name),
+            tags={"converge/source": source.name},
+            description=f"A full migration run of {source.name}: preflight, export, load, verify.",
+            # One table step: its few cheap neighbours (preflight, manifest, verdict) would
+            # each pay a process start under the multiprocess executor.
+            executor_def=in_process_executor if len(table_steps) == 1 else None,
+        )
+        planning_jobs += build_rerun_jobs(
+            config, source, catalog, translator, lambda name: definitions.resolve_job_def(name)
         )
     verdict_job = define_asset_job(
-        "record_migration_verdict",
+        translator.verdict_job_name(),
         selection=AssetSelection.assets(*verdict_keys),
         description="Checks foreign keys and sequences and records a run's verdict in the migration log.",
     )
@@ -123,7 +122,10 @@ def build_definitions(
         """A failed run skips its migration_run asset; record the `failed` verdict anyway."""
         run = context.dagster_run
         partition = run.tags.get(PARTITION_TAG)
-        if not partition or CLI_TAG in run.tags or run.job_name == verdict_job.name:
+        # The verdict job and the re-run jobs migrate nothing; `converge run` and the re-run
+        # jobs record the verdict of a run they ran.
+        ours = {verdict_job.name, *(j.name for j in planning_jobs)}
+        if not partition or run.job_name in ours or {CLI_TAG, PLANNED_BY_TAG} & set(run.tags):
             return None
         sources = {translator.source_of(k) for k in run.asset_selection or ()}
         keys = [k for k in verdict_keys if not sources or translator.source_of(k) in sources]
@@ -131,10 +133,11 @@ def build_definitions(
             return None
         return RunRequest(run_key=run.run_id, partition_key=partition, asset_selection=keys)
 
-    return Definitions(
+    definitions = Definitions(
         assets=assets,
-        jobs=[*jobs, verdict_job],
+        jobs=[*jobs, *migrate_jobs.values(), *planning_jobs, verdict_job],
         schedules=schedules,
         sensors=[record_failed_migration_runs] if verdict_keys else [],
         resources=resources,
     )
+    return definitions

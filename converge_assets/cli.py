@@ -97,7 +97,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         run_key,
         only_failed=args.only_failed,
         changed_only=args.changed_only,
-        observe=not args.no_observe,
     )
 
 
@@ -175,11 +174,6 @@ def parser() -> argparse.ArgumentParser:
         "--changed-only",
         action="store_true",
         help="observe the MySQL tables, then re-migrate only those that changed since this run's export",
-    )
-    r.add_argument(
-        "--no-observe",
-        action="store_true",
-        help="skip observing the MySQL tables first (then --changed-only cannot tell later what changed)",
     )
     r.set_defaults(func=cmd_run)
 

@@ -3,7 +3,8 @@ the definitions of converge.yaml (CONVERGE_CONFIG)."""
 
 from dagster import JobDefinition
 
-from .builder import build_definitions, migrate_job_name
+from .assets import ConvergeTranslator
+from .builder import build_definitions
 from .config import load_config
 
 defs = build_definitions(load_config())
@@ -11,4 +12,4 @@ defs = build_definitions(load_config())
 
 def migrate_job(source: str) -> JobDefinition:
     """A source's migration job, as each step process of a multi-process run rebuilds it."""
-    return defs.resolve_job_def(migrate_job_name(source))
+    return defs.resolve_job_def(ConvergeTranslator().migrate_job_name(source))

@@ -22,7 +22,11 @@ from dagster import (
     EventLogRecord,
     RunsFilter,
 )
-from dagster._core.definitions.data_version import DATA_VERSION_TAG, DEFAULT_DATA_VERSION
+from dagster._core.definitions.data_version import (
+    CODE_VERSION_TAG,
+    DATA_VERSION_TAG,
+    DEFAULT_DATA_VERSION,
+)
 from dagster._core.event_api import PartitionKeyFilter
 from dagster._core.storage.asset_check_execution_record import (
     AssetCheckExecutionRecord,
@@ -304,13 +308,18 @@ def changed_tables(
     source: str,
     run: str,
 ) -> list[str]:
-    """Tables whose latest observation differs from what the run exported (or that were never
-    exported or observed in a way that proves them unchanged)."""
+    """Tables whose latest observation differs from what the run exported, whose catalog entry
+    (the export's code version) changed since, or that were never exported or observed in a
+    way that proves them unchanged."""
     changed = []
     for table in tables:
         source_key = translator.source_table_key(source, table.name)
         export = latest_materialization(instance, translator.export_key(source, table.name), run)
         now, then = current_version(instance, source_key), input_version(export, source_key)
-        if now is None or then is None or now != then:
+        recoded = (
+            export is not None
+            and export.asset_materialization.tags.get(CODE_VERSION_TAG) != table.fingerprint()
+        )
+        if now is None or then is None or now != then or recoded:
             changed.append(table.name)
     return changed

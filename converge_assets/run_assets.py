@@ -44,6 +44,7 @@ from .preflight import (
     unknown_exclusions,
 )
 from .refusals import format_key, key_columns
+from .source_assets import observe_tables, source_observation
 from .target_schema import TargetTable
 
 
@@ -115,7 +116,7 @@ def build_target_schema_asset(
 
     @asset(
         key=key,
-        group_name=source.name,
+        group_name=translator.group_name(source.name),
         kinds={"postgres"},
         partitions_def=MIGRATION_RUN,
         required_resource_keys={mysql_key, postgres_key},
@@ -166,6 +167,17 @@ def build_target_schema_asset(
         findings, plan_rows = preflight_findings(
             source, catalog, live, targets, null_counts, access
         )
+        # Before any snapshot: an export then records a version no newer than the rows it
+        # read, so a change in between shows as a change (moved again), never hides one.
+        exporting = exported_in_run(context, translator, source, catalog)
+        for observed in observe_tables(
+            mysql, source.mysql_database, exporting, config.parallel_tables
+        ):
+            context.log_event(
+                source_observation(
+                    translator.source_table_key(source.name, observed.table), observed
+                )
+            )
         yield MaterializeResult(
             metadata={
                 "postgres_tables": len(targets),
@@ -178,6 +190,22 @@ def build_target_schema_asset(
         yield checks.schema_preflight(key, findings, len(catalog.tables))
 
     return _target_schema
+
+
+def exported_in_run(
+    context: AssetExecutionContext,
+    translator: ConvergeTranslator,
+    source: SourceConfig,
+    catalog: Catalog,
+) -> list[str]:
+    """The tables whose export the Dagster run selected (all of them in a whole-job run,
+    whose selection is empty)."""
+    selection = context.run.asset_selection
+    return [
+        t.name
+        for t in catalog.tables
+        if not selection or translator.export_key(source.name, t.name) in selection
+    ]
 
 
 def count_nulls(
@@ -219,7 +247,7 @@ def build_manifest_asset(
     @asset(
         key=key,
         deps=[translator.export_key(source.name, t.name) for t in catalog.tables],
-        group_name=source.name,
+        group_name=translator.group_name(source.name),
         kinds={"csv", "json"},
         partitions_def=MIGRATION_RUN,
         check_specs=[
@@ -279,7 +307,7 @@ def build_migration_run_asset(
         key=key,
         deps=[translator.load_key(source.name, t.name) for t in catalog.tables]
         + [translator.manifest_key(source.name)],
-        group_name=source.name,
+        group_name=translator.group_name(source.name),
         kinds={"postgres"},
         partitions_def=MIGRATION_RUN,
         required_resource_keys={postgres_key, mysql_key},
@@ -354,6 +382,9 @@ def build_migration_run_asset(
         ]
         drifted = [table for table, _, _ in drift]
         status, message = verdict(statuses, reasons, failed_checks, drifted)
+        moved, carried = moved_and_carried_over(statuses, context.run.run_id)
+        message = f"moved {len(moved)}, carried over {len(carried)}; {message}"
+        context.log.info(f"{source.name} run {run}: {message}")
         # Drift is not completion: the target holds those tables as they were at export time
         # until `--changed-only` moves them again.
         logged = {"drifted": "in_progress"}.get(status, status)
@@ -363,6 +394,8 @@ def build_migration_run_asset(
                 "status": status,
                 "message": message,
                 "tables": len(statuses),
+                "moved": len(moved),
+                "carried_over": len(carried),
                 "failed_tables": len(failed_tables),
                 "failed_checks": MetadataValue.json(failed_checks),
                 "drifted_tables": MetadataValue.json(drifted),
@@ -390,6 +423,15 @@ def build_migration_run_asset(
         yield drift_check
 
     return _migration_run
+
+
+def moved_and_carried_over(statuses: list[TableStatus], run_id: str) -> tuple[list[str], list[str]]:
+    """The tables this Dagster run exported or loaded, and those whose latest records come
+    from earlier runs of the partition (a re-run's verdict covers both)."""
+    moved = [
+        s.table for s in statuses if any(r and r.run_id == run_id for r in (s.exported, s.loaded))
+    ]
+    return moved, [s.table for s in statuses if s.table not in moved and s.loaded is not None]
 
 
 def table_reasons(status: TableStatus, reasons: dict[str, str]) -> list[str]:

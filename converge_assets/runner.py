@@ -26,22 +26,21 @@ from dagster._core.utils import make_new_run_id
 from . import dagster_patches
 from . import postgres as pq
 from .assets import MIGRATION_RUN, ConvergeTranslator
-from .builder import CLI_TAG, build_definitions, migrate_job_name, observe_job_name
+from .builder import CLI_TAG, build_definitions
 from .catalog import Catalog, source_catalog
 from .config import ConfigError, ConvergeConfig, SourceConfig, redact
 from .export import process_alive
 from .mysql import MySQLResource
 from .partition_status import (
     PARTITION_TAG,
-    changed_tables,
     failure_reasons,
     latest_materialization,
     step_failures,
     table_statuses,
-    unfinished_assets,
 )
 from .postgres import PostgresResource
 from .progress import ProgressDisplay
+from .rerun import CUTOVER, ONLY_FAILED, plan_rerun
 from .run_assets import failed_table_line
 
 # The terminal shows progress, the summary and every reason; Dagster's events (stack traces
@@ -137,18 +136,9 @@ def ensure_partition(instance: DagsterInstance, run_key: str) -> None:
         instance.add_dynamic_partitions(MIGRATION_RUN.name, [run_key])
 
 
-def failed_selection(instance, source, catalog, translator, run_key) -> list[AssetKey]:
-    """The exports and loads that failed or are missing in this run, plus what verifies them."""
-    statuses = table_statuses(instance, catalog.tables, translator, source, run_key)
-    keys = unfinished_assets(statuses)
-    if keys:
-        keys.append(translator.manifest_key(source.name))
-    return [*keys, translator.migration_run_key(source.name)]
-
-
 def observe_source(defs, instance: DagsterInstance, source: str) -> bool:
-    """Record every source table's current data version (what `--changed-only` compares)."""
-    result = defs.resolve_job_def(observe_job_name(source)).execute_in_process(
+    """Record every source table's current data version (what a cutover compares)."""
+    result = defs.resolve_job_def(ConvergeTranslator().observe_job_name(source)).execute_in_process(
         instance=instance, tags={CLI_TAG: "observe"}, run_config=SILENT, raise_on_error=False
     )
     return result.success
@@ -173,7 +163,7 @@ def runs_in_progress(instance: DagsterInstance, source: str, run_key: str) -> li
     return [
         r.run_id
         for r in runs
-        if r.job_name == migrate_job_name(source)
+        if r.job_name == translator.migrate_job_name(source)
         or any(translator.source_of(k) == source for k in r.asset_selection or ())
     ]
 
@@ -185,7 +175,6 @@ def run_source(
     *,
     only_failed: bool = False,
     changed_only: bool = False,
-    observe: bool = True,
 ) -> int:
     source = config.source(source_name)
     catalog = source_catalog(config.path, source.name, source.exclude)
@@ -202,7 +191,7 @@ def run_source(
                 f"run {run_key!r} of source {source.name!r} is already running in another "
                 "`converge run`: wait for it to end, then look at its verdict"
             )
-        return _run_source(config, source, catalog, run_key, only_failed, changed_only, observe)
+        return _run_source(config, source, catalog, run_key, only_failed, changed_only)
 
 
 def _run_source(
@@ -212,11 +201,10 @@ def _run_source(
     run_key: str,
     only_failed: bool,
     changed_only: bool,
-    observe: bool,
 ) -> int:
     translator = ConvergeTranslator()
     defs = build_definitions(config, translator)
-    job = defs.resolve_job_def(migrate_job_name(source.name))
+    job = defs.resolve_job_def(translator.migrate_job_name(source.name))
     in_processes = len(table_step_pools(job)) > 1
     if in_processes:
         start_step_process_server()  # it imports the code while the tables are observed
@@ -230,26 +218,15 @@ def _run_source(
             f"{', '.join(busy)}): wait for it to end, then look at its verdict"
         )
     ensure_partition(instance, run_key)
-    if (observe or changed_only) and not observe_source(defs, instance, source.name):
-        raise RunRefused(f"{source.name}: observing the MySQL tables failed")
     selection = None
-    if only_failed:
-        selection = failed_selection(instance, source, catalog, translator, run_key)
-        print(f"{source.name} run {run_key}: re-running {len(selection)} asset(s)")
-    elif changed_only:
-        changed = changed_tables(instance, catalog.tables, translator, source.name, run_key)
-        selection = [
-            key
-            for table in changed
-            for key in (
-                translator.export_key(source.name, table),
-                translator.load_key(source.name, table),
-            )
-        ] + [translator.manifest_key(source.name), translator.migration_run_key(source.name)]
-        print(
-            f"{source.name} run {run_key}: {len(changed)} of {len(catalog.tables)} table(s) changed"
-            + (f": {', '.join(changed)}" if changed else "")
+    if changed_only and not observe_source(defs, instance, source.name):
+        raise RunRefused(f"{source.name}: observing the MySQL tables failed")
+    if only_failed or changed_only:
+        plan = plan_rerun(
+            instance, source, catalog, translator, run_key, CUTOVER if changed_only else ONLY_FAILED
         )
+        selection = list(plan.selection)
+        print(plan.summary())
     ensure_pools(instance, job)
     run_id = make_new_run_id()
     tags = {CLI_TAG: "run", HOST_TAG: socket.gethostname(), PID_TAG: str(os.getpid())}
@@ -269,7 +246,7 @@ def _run_source(
     verdict_key = translator.migration_run_key(source.name)
     if not success:
         # The failed step skipped the verdict; record it (`failed`, with the reasons) anyway.
-        defs.resolve_job_def("record_migration_verdict").execute_in_process(
+        defs.resolve_job_def(translator.verdict_job_name()).execute_in_process(
             instance=instance,
             partition_key=run_key,
             asset_selection=[verdict_key],

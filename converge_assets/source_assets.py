@@ -1,24 +1,29 @@
 """The MySQL tables themselves: observable source assets where every table's lineage starts.
 
 An observation records a data version per table (`CHECKSUM TABLE` with the exact row count):
-it changes whenever the table's contents change, rows updated in place included. Exports
-record the version they read, so Dagster shows an export as stale once its source changed,
-and `converge run --changed-only` re-migrates exactly those tables.
+it changes whenever the table's contents change, rows updated in place included. Every run
+observes the tables it exports before their snapshots (the preflight does), so each export
+records the version it read, however it was launched; Dagster shows an export as stale once
+its source changed, and a cutover re-migrates exactly those tables.
 """
 
 import queue
 import time
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass
 
 import pymysql
 from dagster import (
     AssetExecutionContext,
+    AssetObservation,
     AssetsDefinition,
     AssetSpec,
     DataVersion,
     ObserveResult,
     multi_observable_source_asset,
 )
+from dagster._core.definitions.data_version import DATA_VERSION_TAG
 
 from . import mysql as q
 from .assets import (
@@ -30,13 +35,76 @@ from .assets import (
 )
 from .catalog import Catalog
 from .config import ConvergeConfig, SourceConfig
+from .mysql import MySQLResource
 
 MISSING = "missing from MySQL"
+
+
+@dataclass(frozen=True)
+class TableVersion:
+    """One table's data version at an observation, and what it was made of."""
+
+    table: str
+    version: str
+    metadata: dict
 
 
 def is_missing_table(error: BaseException) -> bool:
     """MySQL's 1146: the table was dropped (or renamed) after discover."""
     return isinstance(error, pymysql.err.ProgrammingError) and error.args[:1] == (1146,)
+
+
+def observe_tables(
+    mysql: MySQLResource, database: str, tables: Sequence[str], parallel: int
+) -> Iterator[TableVersion]:
+    """Each table's data version, `parallel` tables at a time, the largest first (CHECKSUM
+    TABLE reads every row). A table dropped since discover is reported as MISSING: a version
+    no export read, so a cutover selects it and its own preflight fails it, naming it."""
+    with ExitStack() as connections:
+        idle: queue.SimpleQueue = queue.SimpleQueue()
+        for _ in range(max(1, min(parallel, len(tables)))):
+            idle.put(connections.enter_context(mysql.connect(database)))
+        conn = idle.get()
+        with conn.cursor() as cur:
+            sizes = q.table_sizes(cur, database)
+        idle.put(conn)
+
+        def observe(table: str, emit) -> None:
+            conn = idle.get()
+            try:
+                started = time.monotonic()
+                with conn.cursor() as cur:
+                    checksum, rows = q.table_fingerprint(cur, database, table)
+            finally:
+                idle.put(conn)
+            emit(
+                TableVersion(
+                    table,
+                    f"{rows}:{checksum}",
+                    {
+                        "dagster/row_count": rows,
+                        "checksum": str(checksum),
+                        "seconds": round(time.monotonic() - started, 3),
+                    },
+                )
+            )
+
+        ordered = sorted(tables, key=lambda t: (-sizes.get(t, 0), t))
+        for event in run_in_parallel(ordered, observe, parallel):
+            if isinstance(event, WorkFailed) and is_missing_table(event.error):
+                yield TableVersion(event.item, MISSING, {"missing": str(event.error)})
+            elif isinstance(event, WorkFailed):
+                raise event.error
+            else:
+                yield event
+
+
+def source_observation(key, observed: TableVersion) -> AssetObservation:
+    """An observation of a MySQL table recorded from any step (the preflight's): Dagster reads
+    the data version of a source asset from its latest observation's tag."""
+    return AssetObservation(
+        asset_key=key, tags={DATA_VERSION_TAG: observed.version}, metadata=observed.metadata
+    )
 
 
 def build_source_table_assets(
@@ -49,7 +117,7 @@ def build_source_table_assets(
             key=key,
             description=f"MySQL table `{source.mysql_database}.{table.name}` (the source). "
             "Observing it records a data version that changes whenever its rows change.",
-            group_name=source.name,
+            group_name=translator.group_name(source.name, "mysql"),
             kinds={"mysql"},
             metadata={
                 "source_table": f"{source.mysql_database}.{table.name}",
@@ -67,55 +135,17 @@ def build_source_table_assets(
         description=f"Observes the MySQL tables of {source.name}.",
     )
     def _observe(context: AssetExecutionContext):
-        # CHECKSUM TABLE reads every row: `parallel_tables` tables at a time, the largest first
-        # (one after another, the benchmark's 7 tables took 1.7 s, the largest alone 0.8 s).
-        mysql = getattr(context.resources, mysql_key)
-        db = source.mysql_database
-        with ExitStack() as connections:
-            idle: queue.SimpleQueue = queue.SimpleQueue()
-            for _ in range(max(1, min(config.parallel_tables, len(context.selected_asset_keys)))):
-                idle.put(connections.enter_context(mysql.connect(db)))
-            conn = idle.get()
-            with conn.cursor() as cur:
-                sizes = q.table_sizes(cur, db)
-            idle.put(conn)
-
-            def observe(key, emit) -> None:
-                conn = idle.get()
-                try:
-                    started = time.monotonic()
-                    with conn.cursor() as cur:
-                        checksum, rows = q.table_fingerprint(cur, db, tables[key].name)
-                finally:
-                    idle.put(conn)
-                emit(
-                    ObserveResult(
-                        asset_key=key,
-                        data_version=DataVersion(f"{rows}:{checksum}"),
-                        metadata={
-                            "dagster/row_count": rows,
-                            "checksum": str(checksum),
-                            "seconds": round(time.monotonic() - started, 3),
-                        },
-                    )
-                )
-
-            keys = sorted(
-                context.selected_asset_keys,
-                key=lambda k: (-sizes.get(tables[k].name, 0), k.to_user_string()),
+        names = [tables[k].name for k in context.selected_asset_keys]
+        for observed in observe_tables(
+            getattr(context.resources, mysql_key),
+            source.mysql_database,
+            names,
+            config.parallel_tables,
+        ):
+            yield ObserveResult(
+                asset_key=translator.source_table_key(source.name, observed.table),
+                data_version=DataVersion(observed.version),
+                metadata=observed.metadata,
             )
-            for event in run_in_parallel(keys, observe, config.parallel_tables):
-                if isinstance(event, WorkFailed) and is_missing_table(event.error):
-                    # Recorded as it is: a version no export read, so `--changed-only` selects
-                    # the table and its own preflight fails it, naming it.
-                    yield ObserveResult(
-                        asset_key=event.item,
-                        data_version=DataVersion(MISSING),
-                        metadata={"missing": str(event.error)},
-                    )
-                elif isinstance(event, WorkFailed):
-                    raise event.error
-                else:
-                    yield event
 
     return _observe

@@ -26,7 +26,7 @@ from psycopg import sql
 from pymysql.constants import CLIENT
 
 from converge_assets.assets import ConvergeTranslator
-from converge_assets.builder import build_definitions, migrate_job_name
+from converge_assets.builder import build_definitions
 from converge_assets.catalog import catalog_path, source_catalog, write_catalog
 from converge_assets.config import PROJECT_ROOT, ConvergeConfig, load_config
 from converge_assets.mysql import MySQLResource, discover
@@ -107,7 +107,7 @@ class Source:
 
     def migrate(self, instance: DagsterInstance, run: str = "run1", selection=None, tags=None):
         ensure_partition(instance, run)
-        job = self.definitions().resolve_job_def(migrate_job_name(self.name))
+        job = self.definitions().resolve_job_def(ConvergeTranslator().migrate_job_name(self.name))
         return job.execute_in_process(
             instance=instance,
             partition_key=run,

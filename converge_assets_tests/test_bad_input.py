@@ -81,7 +81,7 @@ def test_bad_value_fails_only_its_table_naming_column_and_key(
     source.postgres("INSERT INTO good VALUES (99, 'previous')")
     monkeypatch.setattr("converge_assets.runner.DagsterInstance.get", lambda: instance)
 
-    assert run_source(source.config, "src", "r1", observe=False) == 1
+    assert run_source(source.config, "src", "r1") == 1
 
     failure = next(
         e

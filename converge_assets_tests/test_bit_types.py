@@ -146,7 +146,7 @@ def test_a_refused_bit_value_fails_its_table_naming_column_and_key(
         "CREATE TABLE flags (id int PRIMARY KEY, mask bigint);",
     )
     monkeypatch.setattr("converge_assets.runner.DagsterInstance.get", lambda: instance)
-    assert run_source(source.config, "src", "r1", observe=False) == 1
+    assert run_source(source.config, "src", "r1") == 1
     failure = next(
         e
         for e in instance.all_logs(instance.get_runs()[-1].run_id)

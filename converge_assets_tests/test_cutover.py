@@ -6,6 +6,8 @@ import json
 
 from dagster import AssetKey
 
+from converge_assets.assets import ConvergeTranslator
+from converge_assets.partition_status import current_version, input_version, latest_materialization
 from converge_assets.runner import run_source
 
 TABLES = ["alpha", "beta", "gamma", "delta"]
@@ -29,6 +31,14 @@ def test_changed_only_remigrates_exactly_the_changed_table(make_source, instance
     source = make_source(MYSQL_DDL, POSTGRES_DDL)
     monkeypatch.setattr("converge_assets.runner.DagsterInstance.get", lambda: instance)
     assert run_source(source.config, "src", "prod") == 0
+    # The run observed each table itself, before its snapshot: every export records the
+    # version it read (never Dagster's INITIAL placeholder), however the run was launched.
+    t = ConvergeTranslator()
+    for table in TABLES:
+        export = latest_materialization(instance, t.export_key("src", table), "prod")
+        read = input_version(export, t.source_table_key("src", table))
+        assert read == current_version(instance, t.source_table_key("src", table)), table
+        assert read and read.startswith("3:"), table  # rows:checksum
 
     # Writes stop; one table changed since the rehearsal (a row updated in place).
     source.mysql("UPDATE beta SET body = 'TWO' WHERE id = 2")

@@ -48,7 +48,8 @@ def test_every_table_has_its_lineage_mysql_csv_postgres():
             assert export in graph.get(load).parent_keys
             assert AssetKey(["mysql", source, load.path[2]]) in graph.get(export).parent_keys
             assert t.target_schema_key(source) in graph.get(load).parent_keys
-            assert graph.get(load).group_name == source
+            assert graph.get(load).group_name == t.group_name(source, "postgres")
+            assert graph.get(export).group_name == t.group_name(source, "csv")
             assert graph.get(load).code_version
 
 

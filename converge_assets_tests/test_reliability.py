@@ -221,7 +221,7 @@ def test_postgres_restarted_mid_load_fails_that_table_and_rerunning_the_failures
     source = make_source(MYSQL_DDL, POSTGRES_DDL)
     configure(source, retries=0)  # show the re-run of the failures, not the retry policy
     fill_big(source)
-    thread, outcome = run_in_thread(source, instance, monkeypatch, observe=False)
+    thread, outcome = run_in_thread(source, instance, monkeypatch)
     wait_until(lambda: copy_progress(source) > 20_000, what="COPY to be under way")
     restart_postgres()
     thread.join(timeout=300)
@@ -236,7 +236,7 @@ def test_postgres_restarted_mid_load_fails_that_table_and_rerunning_the_failures
     assert source.postgres("SELECT id, body FROM big ORDER BY id") == PREVIOUS
     assert source.postgres("SELECT count(*) FROM small") == [(3,)]  # unaffected
 
-    assert run_source(source.config, "src", "r1", only_failed=True, observe=False) == 0
+    assert run_source(source.config, "src", "r1", only_failed=True) == 0
     rerun = next(r for r in instance.get_runs() if r.job_name == "migrate_src")
     # Its CSV was whole: only the load runs again, nothing of the table that succeeded.
     assert materialized(instance, rerun.run_id) & table_keys("big", "small") == {
@@ -251,7 +251,7 @@ def test_mysql_connection_killed_mid_export_is_retried_with_backoff(
     source = make_source(MYSQL_DDL, POSTGRES_DDL)
     configure(source, retries=2, retry_delay_seconds=0.5)
     fill_big(source)
-    thread, outcome = run_in_thread(source, instance, monkeypatch, observe=False)
+    thread, outcome = run_in_thread(source, instance, monkeypatch)
     wait_until(
         lambda: partial_csv_bytes(source.run_dir("r1")) > 5_000_000,
         what="the export to be half-way",
@@ -328,19 +328,20 @@ def test_rerunning_only_the_failures_skips_the_tables_that_succeeded(
     )
     configure(source, retries=0)
     monkeypatch.setattr("converge_assets.runner.DagsterInstance.get", lambda: instance)
-    assert run_source(source.config, "src", "r1", observe=False) == 1
+    assert run_source(source.config, "src", "r1") == 1
     source.mysql("UPDATE big SET body = 'fixed' WHERE id = 2")  # the data is repaired
 
-    assert run_source(source.config, "src", "r1", only_failed=True, observe=False) == 0
+    assert run_source(source.config, "src", "r1", only_failed=True) == 0
     rerun = next(r for r in instance.get_runs() if r.job_name == "migrate_src")
     assert materialized(instance, rerun.run_id) & table_keys("big", "small") == table_keys("big")
     assert source.postgres("SELECT id, body FROM big ORDER BY id") == [(1, "fine"), (2, "fixed")]
 
 
-def test_a_whole_partition_run_tagged_only_failed_moves_only_the_failures(make_source, instance):
-    """Dagster's "failed and missing" backfill selects partitions, not assets: its runs
-    materialise every asset of the failed partition. Tagged converge/only_failed, the table
-    steps move only the tables that earlier runs of the partition did not finish."""
+def test_the_ui_reruns_move_only_what_failed_or_changed(make_source, instance):
+    """The UI's re-run jobs: rerun_failed_<source> moves only the table that failed;
+    cutover_<source> observes MySQL and moves only the table that changed, or whose catalog
+    entry changed. Nothing else is materialised again, each runs as a run of the migration
+    job, and each verdict covers the whole source, saying what moved and what was carried over."""
     source = make_source(
         MYSQL_DDL + "INSERT INTO big VALUES (1, 'fine'), (2, REPEAT('x', 300));", POSTGRES_DDL
     )
@@ -350,51 +351,52 @@ def test_a_whole_partition_run_tagged_only_failed_moves_only_the_failures(make_s
     into_the_next_second()
     source.mysql("UPDATE small SET note = 'changed, not re-exported' WHERE id = 1")
 
-    first = next(r for r in instance.get_runs() if r.job_name == "migrate_src")
-    only_failed = {"converge/only_failed": "true"}
-
-    again = source.migrate(instance, "r1", tags=only_failed)
-    assert again.success
-    moved, carried = moved_and_carried(again)
-    assert moved & table_keys("big", "small") == table_keys("big")
-    assert {carried[key] for key in table_keys("small")} == {first.run_id}
+    moved, verdict = rerun(source, instance, "rerun_failed_src")
+    assert moved == table_keys("big")
     assert source.postgres("SELECT id, body FROM big ORDER BY id") == [(1, "fine"), (2, "fixed")]
     assert source.postgres("SELECT note FROM small WHERE id = 1") == [("one",)]
-    verdict = again.asset_materializations_for_node("src__migration_run")
+    assert (verdict["moved"], verdict["carried_over"]) == (1, 1)
     # `small` changed in MySQL after its export and was carried over: not `completed`.
-    assert verdict[0].metadata["status"].value == "drifted"
-    assert verdict[0].metadata["drifted_tables"].value == ["small"]
+    assert verdict["status"] == "drifted"
+    assert verdict["drifted_tables"] == ["small"]
 
-    # A changed catalog entry (the table's code version) counts: moved again, not carried over.
+    # The cutover observes MySQL itself: `small` changed since its export, `big` did not.
+    moved, verdict = rerun(source, instance, "cutover_src")
+    assert moved == table_keys("small")
+    assert source.postgres("SELECT note FROM small WHERE id = 1") == [("changed, not re-exported",)]
+    assert (verdict["status"], verdict["moved"], verdict["carried_over"]) == ("completed", 1, 1)
+
+    # Nothing changed: nothing moves, and the whole source is verified again.
+    moved, verdict = rerun(source, instance, "cutover_src")
+    assert moved == set()
+    assert (verdict["status"], verdict["moved"], verdict["carried_over"]) == ("completed", 0, 2)
+
+    # A changed catalog entry (the table's code version) counts as a change.
     source.mysql("ALTER TABLE small MODIFY note mediumtext NULL")
     source.discover()
-    recoded = source.migrate(instance, "r1", tags=only_failed)
-    assert recoded.success
-    assert moved_and_carried(recoded)[0] & table_keys("big", "small") == table_keys("small")
-    assert source.postgres("SELECT note FROM small WHERE id = 1") == [("changed, not re-exported",)]
+    moved, verdict = rerun(source, instance, "cutover_src")
+    assert moved == table_keys("small") and verdict["status"] == "completed"
 
-    # Once observed, a change in MySQL counts too: a table whose data version differs from the
-    # one its export read is moved again.
-    source.mysql("UPDATE small SET note = 'changed, then observed' WHERE id = 1")
-    observe = source.definitions().resolve_job_def("observe_src")
-    assert observe.execute_in_process(instance=instance).success
-    third = source.migrate(instance, "r1", tags=only_failed)
-    assert third.success
-    assert moved_and_carried(third)[0] >= table_keys("small")
-    assert source.postgres("SELECT note FROM small WHERE id = 1") == [("changed, then observed",)]
+    # A re-run that fails says so, with the verdict recorded at once.
+    source.mysql("UPDATE big SET body = REPEAT('y', 300) WHERE id = 1")
+    moved, verdict = rerun(source, instance, "cutover_src", succeeds=False)
+    assert verdict["status"] == "failed" and "big" in verdict["message"]
 
 
-def moved_and_carried(result) -> tuple[set[AssetKey], dict[AssetKey, str]]:
-    """The assets a run moved, and those it carried over with the run that had moved them."""
-    moved, carried = set(), {}
-    for event in result.get_asset_materialization_events():
-        materialization = event.step_materialization_data.materialization
-        marker = materialization.metadata.get("converge/carried_over_from_run")
-        if marker is None:
-            moved.add(materialization.asset_key)
-        else:
-            carried[materialization.asset_key] = marker.run_id
-    return moved, carried
+def rerun(source, instance, job: str, run: str = "r1", succeeds: bool = True):
+    """What the UI does: the re-run job launched for a partition. Returns the table assets
+    the migration run it ran materialised, and the verdict that run recorded."""
+    defs = source.definitions()
+    planning = defs.resolve_job_def(job).execute_in_process(
+        instance=instance, partition_key=run, raise_on_error=False
+    )
+    assert planning.success == succeeds
+    ran = instance.get_runs(filters=RunsFilter(tags={"converge/planned_by": planning.run_id}))
+    migration = next(r for r in ran if r.job_name == "migrate_src")
+    moved = {k for k in materialized(instance, migration.run_id) if k.path[0] != "src"}
+    verdict = instance.fetch_materializations(AssetKey(["src", "migration_run"]), limit=1)
+    metadata = verdict.records[0].asset_materialization.metadata
+    return moved, {name: value.value for name, value in metadata.items()}
 
 
 def test_dagster_reexecution_from_failure_completes_the_run(make_source, monkeypatch, tmp_path):
@@ -411,18 +413,15 @@ def test_dagster_reexecution_from_failure_completes_the_run(make_source, monkeyp
     job = ReconstructableRepository.for_module(
         "converge_assets.definitions", "defs", working_directory=str(ROOT)
     ).get_reconstructable_job("migrate_src")
-    in_process = {"execution": {"config": {"in_process": {}}}}
     (tmp_path / "instance").mkdir()
     with instance_for_test(temp_dir=str(tmp_path / "instance")) as instance:
         instance.add_dynamic_partitions("migration_run", ["r1"])
         tags = {"dagster/partition": "r1"}
-        with execute_job(job, instance, run_config=in_process, tags=tags) as first:
+        with execute_job(job, instance, tags=tags) as first:  # one step: in process
             assert not first.success
         source.mysql("UPDATE big SET body = 'fixed' WHERE id = 2")
         options = ReexecutionOptions.from_failure(first.run_id, instance)
-        with execute_job(
-            job, instance, run_config=in_process, tags=tags, reexecution_options=options
-        ) as again:
+        with execute_job(job, instance, tags=tags, reexecution_options=options) as again:
             assert again.success
             moved = materialized(instance, again.run_id)
             verdict = again.asset_materializations_for_node("src__migration_run")
@@ -440,7 +439,7 @@ def test_two_runs_of_one_source_never_move_its_tables_at_the_same_time(make_sour
     source = make_source(MYSQL_DDL, POSTGRES_DDL)
     fill_big(source, 200_000)
     processes = [
-        start_converge(source, dagster_home, "run", "--source", "src", "--run", run, "--no-observe")
+        start_converge(source, dagster_home, "run", "--source", "src", "--run", run)
         for run in ("a", "b")
     ]
     for process in processes:

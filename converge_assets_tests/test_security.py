@@ -77,7 +77,7 @@ def test_passwords_appear_in_no_log_metadata_file_or_error(make_source, dagster_
         try:
             with DagsterInstance.from_config(str(home)) as instance:
                 runs = instance.get_runs()
-                assert len(runs) >= 3
+                assert len(runs) >= 2  # the run and its verdict
                 for run in runs:
                     texts.append(serialize_value(run))
                     texts += [serialize_value(e) for e in instance.all_logs(run.run_id)]

@@ -315,7 +315,7 @@ def test_a_polygon_with_holes_fails_its_table_naming_column_and_key(
         "CREATE TABLE sites (id int PRIMARY KEY, at geometry(Point,4326), shape geometry);",
     )
     monkeypatch.setattr("converge_assets.runner.DagsterInstance.get", lambda: instance)
-    assert run_source(source.config, "src", "r1", observe=False) == 1
+    assert run_source(source.config, "src", "r1") == 1
     failures = [
         str(e.dagster_event.event_specific_data.error)
         for e in instance.all_logs(instance.get_runs()[-1].run_id)

@@ -1,12 +1,14 @@
 """The Dagster UI as a person uses it: Playwright driving Debian's chromium (headless) against
 `dagster dev` (webserver and daemon) on the demo sources.
 
-The journey: the lineage MySQL table -> CSV -> PostgreSQL table for both sources; a new
-migration run added and materialised from the UI; its checks green; a table made to fail by a
-bad row, shown failed with the row named; the row fixed in MySQL and the run re-executed from
-asset failure, green; failed again, and the partition materialised again limited to failed and
-missing and tagged converge/only_failed, which moves only the failed table. Screenshots go to
-docs/screenshots/ (shown in the README).
+The journeys, from the UI alone: the lineage MySQL table -> CSV -> PostgreSQL table for both
+sources; a new migration run added and materialised from the source's job, its checks green,
+every export recording the MySQL version it read; a table made to fail by a bad row, shown
+failed with the row named; the row fixed in MySQL and `rerun_failed_kratos` launched for the
+partition: only that table moves ("moved 1, carried over 24"); one MySQL table changed and
+`cutover_kratos` launched: exactly that table moves and the verdict passes. Screenshots of
+each step go to a temporary folder (printed), or to CONVERGE_SCREENSHOTS (`make screenshots`
+points it at docs/screenshots/, which the README shows); the UI timings go beside them.
 """
 
 from __future__ import annotations
@@ -34,7 +36,6 @@ from converge_assets.mysql import MySQLResource, discover
 from converge_assets_tests.conftest import MYSQL_URL, mysql_connect, postgres_connect
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 pytestmark = pytest.mark.skipif(
@@ -183,10 +184,17 @@ def open_page(page, ui, path: str) -> None:
     ui["visited"] = True
 
 
-def screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory) -> Path:
+    folder = Path(os.environ.get("CONVERGE_SCREENSHOTS") or tmp_path_factory.mktemp("screens"))
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"screenshots: {folder}")
+    return folder
+
+
+def screenshot(page, folder: Path, name: str) -> None:
     page.wait_for_timeout(1_000)  # let the graph settle
-    page.screenshot(path=str(SCREENSHOTS / name))
+    page.screenshot(path=str(folder / name))
 
 
 def launch_migration_run(page, ui, source: str, run: str) -> str:
@@ -232,8 +240,20 @@ def wait_for_run(page, outcome: str, timeout_ms: int = 300_000) -> None:
     expect(page.get_by_text(outcome, exact=True).first).to_be_visible(timeout=timeout_ms)
 
 
-def test_the_migration_cockpit(page, ui):
+def launch_rerun(page, ui, job: str, run: str) -> str:
+    """A re-run job's launchpad: pick the run partition, launch; returns the run page's URL."""
+    open_page(page, ui, f"/locations/converge_assets/jobs/{job}/playground")
+    page.get_by_placeholder("Partition").fill(run)
+    page.get_by_role("menuitem", name=run, exact=True).click()
+    page.get_by_role("button", name="Launch Run").click()
+    page.wait_for_url(re.compile(r".*/runs/[0-9a-f-]+$"), timeout=30_000)
+    return page.url
+
+
+def test_the_migration_cockpit(page, ui, screenshots):
     from playwright.sync_api import expect
+
+    timings: dict[str, float] = {}
 
     # 1. Lineage: each table's path, MySQL table -> CSV -> PostgreSQL table, for both sources.
     for source, table in (("alkemio", "user"), ("kratos", "identities")):
@@ -246,13 +266,25 @@ def test_the_migration_cockpit(page, ui):
         for kind in ("MySQL", "Postgres"):
             expect(page.get_by_text(kind, exact=True).first).to_be_visible()
         if source == "kratos":
-            screenshot(page, "lineage.png")
+            screenshot(page, screenshots, "lineage.png")
+    # The whole graph: one box per layer of each source, in the data's order.
+    open_page(page, ui, "/asset-groups")
+    for group in ("kratos_mysql", "kratos_csv", "kratos_postgres", "kratos_run"):
+        expect(page.get_by_text(group, exact=True).first).to_be_visible()
+    screenshot(page, screenshots, "graph.png")
 
-    # 2. A new migration run, added and materialised from the UI; every step succeeds.
-    launch_migration_run(page, ui, "kratos", "ui-rehearsal-1")
+    # 2. A new migration run, added and materialised from the source's job; every step
+    # succeeds, and every export recorded the version of the MySQL table it read.
+    started = time.monotonic()
+    run_url = launch_migration_run(page, ui, "kratos", "ui-rehearsal-1")
     wait_for_run(page, "Success")
+    timings["full run, launch to success seen"] = time.monotonic() - started
+    timings["full run, Dagster run"] = run_seconds(ui, run_id_of(run_url))
     expect(page.get_by_text("partition: ui-rehearsal-1")).to_be_visible()
-    screenshot(page, "run.png")
+    screenshot(page, screenshots, "run.png")
+    moved, versions = table_materializations(ui, run_id_of(run_url))
+    assert len(moved) == 50  # 25 CSVs and 25 loads
+    assert versions and "INITIAL" not in versions
 
     # 3. The checks appear on the assets and pass.
     open_page(page, ui, "/assets/postgres/kratos/identities?view=checks")
@@ -260,14 +292,14 @@ def test_the_migration_cockpit(page, ui):
         expect(page.get_by_text(check, exact=True).first).to_be_visible()
     expect(page.get_by_text("Failed", exact=True)).to_have_count(0)
     expect(page.get_by_text("Passed").first).to_be_visible()
-    screenshot(page, "checks.png")
+    screenshot(page, screenshots, "checks.png")
 
     # 4. A bad row: sessions fails, named with its row; the other tables load.
     with mysql_connect(ui["kratos"]) as conn, conn.cursor() as cur:
         cur.execute("SELECT id FROM sessions ORDER BY id LIMIT 1")
         (bad_id,) = cur.fetchone()
     set_source_active(ui, bad_id, 2)
-    run_url = launch_migration_run(page, ui, "kratos", "ui-rehearsal-2")
+    launch_migration_run(page, ui, "kratos", "ui-rehearsal-2")
     wait_for_run(page, "Failure")
     open_page(page, ui, "/assets/csv/kratos/sessions?view=checks")
     expect(page.get_by_text("accepted_by_postgres", exact=True).first).to_be_visible()
@@ -275,47 +307,95 @@ def test_the_migration_cockpit(page, ui):
     refused = page.get_by_text(re.compile(r"kratos\.sessions\.active: neither 0 nor 1")).first
     expect(refused).to_be_visible()
     expect(refused).to_contain_text(bad_id)
-    screenshot(page, "failed-check.png")
+    screenshot(page, screenshots, "failed-check.png")
 
-    # 5. Fixed in MySQL, then re-executed from asset failure: only sessions moves, and it is green.
+    # 5. Fixed in MySQL; rerun_failed_kratos for the partition: only sessions moves.
     set_source_active(ui, bad_id, 1)
-    page.goto(run_url)
-    page.get_by_role("button", name="Re-execute all (*)").wait_for()
-    page.locator("button:right-of(:text('Re-execute all (*)'))").first.click()
-    page.get_by_role("menuitem", name="From asset failure").click()
-    expect(page).not_to_have_url(run_url, timeout=30_000)
+    started = time.monotonic()
+    rerun_url = launch_rerun(page, ui, "rerun_failed_kratos", "ui-rehearsal-2")
     wait_for_run(page, "Success")
-    expect(page.get_by_text(re.compile(r"^[1-9] assets$")).first).to_be_visible()  # not 53
-    screenshot(page, "reexecuted.png")
+    timings["only failed, launch to success seen"] = time.monotonic() - started
+    timings["only failed, Dagster run"] = run_seconds(ui, run_id_of(rerun_url))
+    expect(
+        page.get_by_text(re.compile(r"moving 1 table\(s\) \(sessions\), carrying over 24")).first
+    ).to_be_visible()
+    screenshot(page, screenshots, "only-failed.png")
+    migration = open_migration_run_of(page, ui)
+    expect(
+        page.get_by_text(re.compile(r"moved 1, carried over 24; 25 table\(s\)")).first
+    ).to_be_visible()
+    screenshot(page, screenshots, "only-failed-migration.png")
+    assert table_materializations(ui, migration)[0] == {
+        ("csv", "kratos", "sessions"),
+        ("postgres", "kratos", "sessions"),
+    }
     assert target_active(ui, bad_id) is True
 
-    # 6. The other way back: a run fails again; the partition is materialised again, limited to
-    # "failed and missing" and tagged converge/only_failed (Dagster selects partitions, not
-    # assets): only sessions moves, the other tables are carried over, and the run is green.
-    set_source_active(ui, bad_id, 2)
-    launch_migration_run(page, ui, "kratos", "ui-rehearsal-3")
-    wait_for_run(page, "Failure")
-    set_source_active(ui, bad_id, 0)
-    open_page(page, ui, "/locations/converge_assets/jobs/migrate_kratos")
-    page.get_by_role("button", name="Materialize all").first.click()
-    dialog = page.locator("[role=dialog]").first
-    select_partition(page, dialog, "ui-rehearsal-3")
-    dialog.get_by_text("Backfill only failed and missing partitions within selection").click()
-    expect(dialog.get_by_text(re.compile(r"Only 1 failed and missing"))).to_be_visible()
-    dialog.get_by_text("Tags", exact=True).click()
-    dialog.get_by_role("button", name="Add tags").click()
-    page.get_by_placeholder("Tag Key").fill("converge/only_failed")
-    page.get_by_placeholder("Tag Value").fill("true")
-    page.get_by_role("button", name="Apply").click()
-    expect(dialog.get_by_text("1 tags")).to_be_visible()
-    screenshot(page, "only-failed.png")
-    dialog.get_by_role("button", name=re.compile(r"^Launch (1 run|backfill)$")).click()
-    run_url = open_launched_run(page)
+    # 6. The cutover: one MySQL table changes; cutover_kratos observes every table and moves
+    # exactly that one, then verifies the whole source.
+    with mysql_connect(ui["kratos"]) as conn, conn.cursor() as cur:
+        cur.execute("SELECT id FROM identities ORDER BY id LIMIT 1")
+        (identity,) = cur.fetchone()
+        cur.execute("UPDATE identities SET state = 'inactive' WHERE id = %s", (identity,))
+    started = time.monotonic()
+    rerun_url = launch_rerun(page, ui, "cutover_kratos", "ui-rehearsal-2")
     wait_for_run(page, "Success")
-    moved, carried = table_materializations(ui, run_url.rsplit("/", 1)[1])
-    assert moved == {("csv", "kratos", "sessions"), ("postgres", "kratos", "sessions")}
-    assert len(carried) == 48  # the other 24 tables' CSVs and loads
-    assert target_active(ui, bad_id) is False
+    timings["cutover, launch to success seen"] = time.monotonic() - started
+    timings["cutover, Dagster run"] = run_seconds(ui, run_id_of(rerun_url))
+    expect(
+        page.get_by_text(re.compile(r"moving 1 table\(s\) \(identities\), carrying over 24")).first
+    ).to_be_visible()
+    screenshot(page, screenshots, "cutover.png")
+    migration = open_migration_run_of(page, ui)
+    expect(
+        page.get_by_text(
+            re.compile(r"moved 1, carried over 24; 25 table\(s\) exported, loaded and verified")
+        ).first
+    ).to_be_visible()
+    assert table_materializations(ui, migration)[0] == {
+        ("csv", "kratos", "identities"),
+        ("postgres", "kratos", "identities"),
+    }
+    with postgres_connect(ui["kratos"]) as conn:
+        state = conn.execute("SELECT state FROM identities WHERE id = %s", (identity,)).fetchone()
+    assert state == ("inactive",)
+
+    # 7. Every migration run of the source, from the UI or a re-run job, is in its job's history.
+    open_page(page, ui, "/locations/converge_assets/jobs/migrate_kratos/runs")
+    expect(page.get_by_text(re.compile(r"^partition: ui-rehearsal-\d$"))).to_have_count(4)
+    screenshot(page, screenshots, "job-history.png")
+    (screenshots / "ui-timings.json").write_text(json.dumps(timings, indent=1))
+    print("UI timings (s): " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()))
+
+
+def run_seconds(ui, run_id: str) -> float:
+    """A run's own duration, as Dagster recorded it (start of its process to its end)."""
+    with postgres_connect(ui["instance_db"]) as conn:
+        (seconds,) = conn.execute(
+            "SELECT end_time - start_time FROM runs WHERE run_id = %s", (run_id,)
+        ).fetchone()
+    return seconds
+
+
+def run_id_of(url: str) -> str:
+    return url.rsplit("/", 1)[1]
+
+
+def open_migration_run_of(page, ui) -> str:
+    """From a re-run job's run page to the migration run it ran (its `migration_run` link)."""
+    from playwright.sync_api import expect
+
+    planning = run_id_of(page.url)
+    with postgres_connect(ui["instance_db"]) as conn:
+        (run_id,) = conn.execute(
+            "SELECT run_id FROM run_tags JOIN runs USING (run_id) "
+            "WHERE key = 'converge/planned_by' AND value = %s AND pipeline_name = 'migrate_kratos'",
+            (planning,),
+        ).fetchone()
+    page.get_by_role("link", name=re.compile(run_id[:8])).first.click()
+    expect(page).to_have_url(re.compile(f".*/runs/{run_id}"))
+    wait_for_run(page, "Success")
+    return run_id
 
 
 def set_source_active(ui, session_id: str, value: int) -> None:
@@ -330,9 +410,10 @@ def target_active(ui, session_id: str) -> bool | None:
     return row[0]
 
 
-def table_materializations(ui, run_id: str) -> tuple[set[tuple], set[tuple]]:
-    """The table assets (CSV and PostgreSQL) a run moved, and those it carried over."""
-    moved, carried = set(), set()
+def table_materializations(ui, run_id: str) -> tuple[set[tuple], set[str]]:
+    """The table assets (CSV and PostgreSQL) a run materialised, and the MySQL data versions
+    its exports recorded as their input."""
+    moved, versions = set(), set()
     with postgres_connect(ui["instance_db"]) as conn:
         for asset_key, event in conn.execute(
             "SELECT asset_key, event FROM event_logs "
@@ -341,5 +422,8 @@ def table_materializations(ui, run_id: str) -> tuple[set[tuple], set[tuple]]:
         ):
             key = tuple(json.loads(asset_key))
             if key[0] in ("csv", "postgres"):
-                (carried if "converge/carried_over_from_run" in event else moved).add(key)
-    return moved, carried
+                moved.add(key)
+            versions |= set(
+                re.findall(r'"dagster/input_data_version/mysql/[^"]+": "([^"]+)"', event)
+            )
+    return moved, versions
