@@ -4,7 +4,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 export DAGSTER_HOME ?= $(CURDIR)
 export DAGSTER_POSTGRES_URL ?= postgresql+psycopg2://postgres@127.0.0.1:5432/dagster
 
-.PHONY: env services demo test lint ui bench
+.PHONY: env services demo test lint ui bench screenshots
 
 env:  ## the virtualenv with every dependency (installs uv from PyPI if missing)
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv
@@ -26,6 +26,9 @@ demo: env services  ## create the demo sources and migrate both
 
 test: env services  ## the test suite, against the real MariaDB and PostgreSQL
 	$(UV) run pytest
+
+screenshots: env services  ## the browser test, writing its screenshots to docs/screenshots/
+	CONVERGE_SCREENSHOTS=$(CURDIR)/docs/screenshots $(UV) run pytest -s converge_assets_tests/test_ui.py
 
 lint: env
 	$(UV) run ruff check . && $(UV) run ruff format --check .
