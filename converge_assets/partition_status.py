@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dagster import (
+    AssetCheckEvaluation,
     AssetCheckKey,
     AssetKey,
     AssetRecordsFilter,
@@ -22,16 +23,6 @@ from dagster import (
     EventLogRecord,
     RunsFilter,
 )
-from dagster._core.definitions.data_version import (
-    CODE_VERSION_TAG,
-    DATA_VERSION_TAG,
-    DEFAULT_DATA_VERSION,
-)
-from dagster._core.event_api import PartitionKeyFilter
-from dagster._core.storage.asset_check_execution_record import (
-    AssetCheckExecutionRecord,
-    AssetCheckExecutionRecordStatus,
-)
 
 from . import checks
 from .catalog import Table
@@ -40,7 +31,12 @@ from .config import SourceConfig
 if TYPE_CHECKING:
     from .assets import ConvergeTranslator
 
-INPUT_VERSION_TAG = "dagster/input_data_version/"  # Dagster's provenance tag on materializations
+# Dagster's data-version tags, as it writes them on every materialisation and observation
+# (test_definitions.py checks them against what Dagster records).
+DATA_VERSION_TAG = "dagster/data_version"
+CODE_VERSION_TAG = "dagster/code_version"
+INPUT_VERSION_TAG = "dagster/input_data_version/"  # + the input's key
+NEVER_OBSERVED = "INITIAL"  # Dagster's input version of a source asset never observed
 PARTITION_TAG = "dagster/partition"  # the run partition of a Dagster run, as the UI shows it
 # A table step's Failure metadata: {table: reason} for every table that failed in it.
 FAILED_TABLES = "failed_tables"
@@ -53,7 +49,7 @@ class TableStatus:
     load_key: AssetKey
     exported: EventLogRecord | None  # the latest materialisation of the CSV in the partition
     loaded: EventLogRecord | None  # ... and of the PostgreSQL table
-    checks: Mapping[AssetCheckKey, AssetCheckExecutionRecord]  # each check's latest record
+    checks: Mapping[AssetCheckKey, CheckState]  # each check's latest word
     problems: tuple[str, ...]  # short: "not loaded", "content_parity failed"
     reasons: tuple[str, ...] = ()  # why, in the failed checks' own words
 
@@ -123,48 +119,68 @@ def row_count(record: EventLogRecord | None) -> int | None:
     return value.value if value is not None else None
 
 
+@dataclass(frozen=True)
+class CheckState:
+    """A check's latest word in a partition: planned by a run that never evaluated it, or
+    evaluated (passed or failed, with what it said)."""
+
+    run_id: str
+    evaluation: AssetCheckEvaluation | None  # None: planned, never evaluated
+
+    @property
+    def failed(self) -> bool:
+        return self.evaluation is not None and not self.evaluation.passed
+
+
+CHECK_EVENTS = {
+    DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED,
+    DagsterEventType.ASSET_CHECK_EVALUATION,
+}
+
+
 def check_states(
     instance: DagsterInstance,
     check_keys: list[AssetCheckKey],
     run: str,
     excluding_run_id: str | None = None,
-) -> dict:
-    """The latest evaluation (or plan) of each check in the partition; `excluding_run_id`
-    skips a run in progress, whose checks are planned but not evaluated yet."""
-    storage = instance.event_log_storage
-    partition = PartitionKeyFilter(key=run)
-    states = dict(storage.get_latest_asset_check_execution_by_key(check_keys, partition))
-    for key, record in list(states.items()):
-        if excluding_run_id and record.run_id == excluding_run_id:
-            earlier = [
-                r
-                for r in storage.get_asset_check_execution_history(
-                    key, limit=2, partition_filter=partition
-                )
-                if r.run_id != excluding_run_id
-            ]
-            if earlier:
-                states[key] = earlier[0]
-            else:
-                del states[key]
+) -> dict[AssetCheckKey, CheckState]:
+    """The latest evaluation (or plan) of each check in the partition, read from the check
+    events of the partition's Dagster runs, newest first; `excluding_run_id` skips a run in
+    progress, whose checks are planned but not evaluated yet."""
+    wanted = set(check_keys)
+    states: dict[AssetCheckKey, CheckState] = {}
+    for dagster_run in instance.get_runs(filters=RunsFilter(tags={PARTITION_TAG: run})):
+        if dagster_run.run_id == excluding_run_id:
+            continue
+        records = instance.get_records_for_run(dagster_run.run_id, of_type=CHECK_EVENTS).records
+        for record in reversed(records):  # the run's last word on a check first
+            event = record.event_log_entry.dagster_event
+            data = event.event_specific_data
+            key = AssetCheckKey(data.asset_key, data.check_name)
+            if key not in wanted or key in states:
+                continue
+            evaluation = (
+                data if event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION else None
+            )
+            states[key] = CheckState(dagster_run.run_id, evaluation)
+        if len(states) == len(wanted):
+            break
     return states
 
 
-def _failed(record: AssetCheckExecutionRecord | None) -> bool:
-    return record is not None and record.status == AssetCheckExecutionRecordStatus.FAILED
+def _failed(state: CheckState | None) -> bool:
+    return state is not None and state.failed
 
 
-def check_description(record: AssetCheckExecutionRecord | None) -> str | None:
+def check_description(state: CheckState | None) -> str | None:
     """What a failed check said (its description), if it said anything."""
-    if record is None or record.event is None or record.event.dagster_event is None:
-        return None
-    return getattr(record.event.dagster_event.event_specific_data, "description", None)
+    return state.evaluation.description if state and state.evaluation else None
 
 
-def _problems(record, name: str, separator: str) -> list[str]:
-    if record is None or record.status == AssetCheckExecutionRecordStatus.PLANNED:
+def _problems(state: CheckState | None, name: str, separator: str) -> list[str]:
+    if state is None or state.evaluation is None:
         return [f"{name}{separator}not evaluated"]
-    if record.status == AssetCheckExecutionRecordStatus.FAILED:
+    if state.failed:
         return [f"{name}{separator}failed"]
     return []
 
@@ -298,7 +314,7 @@ def input_version(export: EventLogRecord | None, source_key: AssetKey) -> str | 
     if export is None:
         return None
     version = export.asset_materialization.tags.get(INPUT_VERSION_TAG + source_key.to_user_string())
-    return None if version == DEFAULT_DATA_VERSION.value else version
+    return None if version == NEVER_OBSERVED else version
 
 
 def changed_tables(

@@ -12,7 +12,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 
-from dagster import DagsterEventType, DagsterInstance
+from dagster import DagsterEventType, DagsterInstance, RunsFilter
 
 from .assets import SYSTEMS, ConvergeTranslator
 
@@ -30,12 +30,14 @@ class ProgressDisplay:
     def __init__(
         self,
         instance: DagsterInstance,
-        run_id: str,
+        run_tag: tuple[str, str],
         source: str,
         tables: list[str],
         stream=sys.stdout,
     ):
-        self.instance, self.run_id, self.source, self.stream = instance, run_id, source, stream
+        """`run_tag`: the tag that tells the run apart (its id is Dagster's to choose)."""
+        self.instance, self.run_tag, self.source, self.stream = instance, run_tag, source, stream
+        self.run_id: str | None = None
         self.translator = ConvergeTranslator()
         self.names = {self.translator.asset_name(t): t for t in tables}
         self.tables = {t: TableProgress() for t in tables}
@@ -74,8 +76,12 @@ class ProgressDisplay:
         return self.names.get(key.path[2])
 
     def _poll(self) -> None:
-        if not self.instance.has_run(self.run_id):
-            return
+        if self.run_id is None:
+            key, value = self.run_tag
+            runs = self.instance.get_runs(filters=RunsFilter(tags={key: value}), limit=1)
+            if not runs:
+                return
+            self.run_id = runs[0].run_id
         connection = self.instance.event_log_storage.get_records_for_run(
             self.run_id, cursor=self.cursor, limit=1000
         )

@@ -11,17 +11,18 @@ import multiprocessing.forkserver
 import os
 import socket
 import time
+import uuid
 
 import sqlalchemy.exc
 from dagster import (
     AssetKey,
     DagsterInstance,
     DagsterRunStatus,
+    JobExecutionResult,
     RunsFilter,
     build_reconstructable_job,
+    execute_job,
 )
-from dagster._core.execution.api import execute_run
-from dagster._core.utils import make_new_run_id
 
 from . import dagster_patches
 from . import postgres as pq
@@ -46,6 +47,7 @@ from .run_assets import failed_table_line
 # The terminal shows progress, the summary and every reason; Dagster's events (stack traces
 # included) stay in the instance, where the UI shows them.
 HOST_TAG, PID_TAG = "converge/host", "converge/pid"  # where a CLI run's process lives
+RUN_TOKEN_TAG = "converge/cli_run"  # tells a CLI run apart before Dagster names it
 SILENT = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 IN_PROGRESS = [
     DagsterRunStatus.QUEUED,
@@ -228,21 +230,27 @@ def _run_source(
         selection = list(plan.selection)
         print(plan.summary())
     ensure_pools(instance, job)
-    run_id = make_new_run_id()
-    tags = {CLI_TAG: "run", HOST_TAG: socket.gethostname(), PID_TAG: str(os.getpid())}
-    with ProgressDisplay(instance, run_id, source.name, [t.name for t in catalog.tables]):
+    token = str(uuid.uuid4())
+    tags = {
+        CLI_TAG: "run",
+        HOST_TAG: socket.gethostname(),
+        PID_TAG: str(os.getpid()),
+        RUN_TOKEN_TAG: token,
+    }
+    names = [t.name for t in catalog.tables]
+    with ProgressDisplay(instance, (RUN_TOKEN_TAG, token), source.name, names):
         if in_processes:
-            success = run_in_processes(instance, source.name, run_key, selection, run_id, tags)
+            result = run_in_processes(instance, source.name, run_key, selection, tags)
         else:
-            success = job.execute_in_process(
+            result = job.execute_in_process(
                 instance=instance,
                 partition_key=run_key,
                 asset_selection=selection,
-                run_id=run_id,
                 tags=tags,
                 run_config=SILENT,  # the display shows progress
                 raise_on_error=False,
-            ).success
+            )
+    success, run_id = result.success, result.run_id
     verdict_key = translator.migration_run_key(source.name)
     if not success:
         # The failed step skipped the verdict; record it (`failed`, with the reasons) anyway.
@@ -274,9 +282,8 @@ def run_in_processes(
     source: str,
     run_key: str,
     selection: list[AssetKey] | None,
-    run_id: str,
     tags: dict[str, str],
-) -> bool:
+) -> JobExecutionResult:
     """A source of several table steps: each step in a process of its own, as many at once as
     the machine has cores. One process records events at a time, so the run's main thread is
     the limit of a run of many small tables; several steps record theirs side by side. The
@@ -295,15 +302,13 @@ def run_in_processes(
             }
         },
     }
-    run = instance.create_run_for_job(
-        job_def=job.get_definition(),
-        run_id=run_id,
+    return execute_job(
+        job,
+        instance,
         run_config=run_config,
         tags={**tags, PARTITION_TAG: run_key},
-        asset_selection=frozenset(selection) if selection else None,
-        job_code_origin=job.get_python_origin(),
+        asset_selection=selection,
     )
-    return execute_run(job, run, instance).success
 
 
 def print_summary(instance, catalog, translator, source, run_key: str, run_id: str) -> int:

@@ -23,7 +23,6 @@ from dagster import (
     ObserveResult,
     multi_observable_source_asset,
 )
-from dagster._core.definitions.data_version import DATA_VERSION_TAG
 
 from . import mysql as q
 from .assets import (
@@ -36,6 +35,7 @@ from .assets import (
 from .catalog import Catalog
 from .config import ConvergeConfig, SourceConfig
 from .mysql import MySQLResource
+from .partition_status import DATA_VERSION_TAG
 
 MISSING = "missing from MySQL"
 

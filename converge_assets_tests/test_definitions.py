@@ -69,3 +69,50 @@ def test_tables_start_largest_first_then_alternate_with_the_smallest():
     assert order == ["d", "e", "b", "a", "f", "c"]
     assert largest_and_smallest_alternating([], len) == []
     assert largest_and_smallest_alternating(["x"], len) == ["x"]
+
+
+def test_our_names_of_dagster_version_tags_are_the_ones_dagster_records():
+    """partition_status reads Dagster's data-version tags by name (no private import): a
+    Dagster upgrade that renames them fails here, not silently in a cutover."""
+    from dagster import (
+        AssetSpec,
+        DagsterInstance,
+        DataVersion,
+        MaterializeResult,
+        asset,
+        materialize,
+        observable_source_asset,
+    )
+
+    from converge_assets.partition_status import (
+        CODE_VERSION_TAG,
+        DATA_VERSION_TAG,
+        INPUT_VERSION_TAG,
+        NEVER_OBSERVED,
+    )
+
+    @observable_source_asset
+    def table():
+        return DataVersion("7:123")
+
+    @asset(deps=[table], code_version="v1")
+    def export():
+        return MaterializeResult(data_version=DataVersion("abc"))
+
+    @asset(deps=[AssetSpec("unobserved")])
+    def other():
+        return None
+
+    with DagsterInstance.ephemeral() as instance:
+        assert materialize([table], instance=instance, selection=[table.key]).success
+        assert materialize([table, export, other], instance=instance, selection=[export, other])
+        observed = instance.fetch_observations(table.key, limit=1).records[0]
+        assert observed.asset_observation.tags[DATA_VERSION_TAG] == "7:123"
+        tags = instance.fetch_materializations(export.key, limit=1).records[0]
+        tags = tags.asset_materialization.tags
+        assert tags[CODE_VERSION_TAG] == "v1" and tags[DATA_VERSION_TAG] == "abc"
+        assert tags[INPUT_VERSION_TAG + "table"] == "7:123"
+        other_tags = instance.fetch_materializations(other.key, limit=1).records[0]
+        assert other_tags.asset_materialization.tags[INPUT_VERSION_TAG + "unobserved"] == (
+            NEVER_OBSERVED
+        )

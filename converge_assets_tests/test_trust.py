@@ -38,7 +38,7 @@ INSERT INTO roles VALUES (99, 'seeded by the app');
 def check_result(instance, key: AssetKey, name: str, run: str = "run1"):
     """The latest evaluation of a check in the partition: (passed, description)."""
     record = check_states(instance, [AssetCheckKey(key, name)], run)[AssetCheckKey(key, name)]
-    evaluation = record.event.dagster_event.event_specific_data
+    evaluation = record.evaluation
     return evaluation.passed, evaluation.description or ""
 
 
@@ -192,7 +192,7 @@ def test_a_load_never_orphans_rows_of_a_table_it_does_not_load(make_source, inst
     record = check_states(
         instance, [AssetCheckKey(AssetKey(["src", "migration_run"]), checks.FOREIGN_KEYS)], "run2"
     )
-    metadata = next(iter(record.values())).event.dagster_event.event_specific_data.metadata
+    metadata = next(iter(record.values())).evaluation.metadata
     assert metadata["foreign_keys_checked"].value == 1
 
 
