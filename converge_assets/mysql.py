@@ -94,7 +94,9 @@ def stream_lines(conn: pymysql.Connection, query: str) -> Iterator[list[bytes | 
     export's client CPU). Export rows have a single column, a finished CSV line, so the row
     packets are cut here straight out of the socket's buffer (about 2 µs a row): the header
     and column definitions are read with pymysql, the rows as
-    `<3-byte length><sequence id><length-encoded string>`, until the closing EOF packet."""
+    `<3-byte length><sequence id><length-encoded string>`, until the closing EOF packet.
+    Those reads are pymysql's private ones: pyproject pins pymysql exactly (test_rows.py
+    fails on another version, and moves a row over 16 MiB through the multi-packet path)."""
     conn._execute_command(COMMAND.COM_QUERY, query)
     columns = conn._read_packet().read_length_encoded_integer()
     if columns != 1:

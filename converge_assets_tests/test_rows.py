@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import psycopg
 import pymysql
@@ -298,3 +299,15 @@ def test_a_64_mib_longblob_moves_exactly_when_max_allowed_packet_allows_it(make_
         e for e in moved.get_asset_check_evaluations() if e.check_name == checks.CONTENT_PARITY
     )
     assert parity.passed
+
+
+def test_the_pymysql_whose_wire_protocol_we_read_is_the_pinned_one():
+    """mysql.stream_lines cuts row packets out of pymysql's socket buffer (private reads):
+    pyproject pins pymysql exactly, and a different version installed fails here."""
+    import importlib.metadata
+    import tomllib
+
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    pins = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
+    (pin,) = [p.split(";")[0].strip() for p in pins if p.lower().startswith("pymysql")]
+    assert pin == f"pymysql=={importlib.metadata.version('pymysql')}"
