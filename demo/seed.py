@@ -13,8 +13,9 @@ trailing spaces, 4-byte UTF-8, NULL next to '' in nullable text, JSON with neste
 unicode escapes, blobs with all 256 byte values, microsecond timestamps, 0/1 booleans, and
 zlib data stored as text (with U+0000 characters) in the two columns listed in `TRANSFORMS`.
 
-Run `python -m converge_assets.demo.seed [--rows N]`; server URLs come from the options or the
-CONVERGE_MYSQL_URL / CONVERGE_POSTGRES_URL environment variables. Passwords are never printed.
+Run `python -m demo.seed [--rows N]` from the repository root; server URLs come from the
+options or the CONVERGE_MYSQL_URL / CONVERGE_POSTGRES_URL environment variables. Passwords are
+never printed.
 """
 
 from __future__ import annotations
@@ -1830,7 +1831,7 @@ def fingerprint(rows: int = 1) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m converge_assets.demo.seed",
+        prog="python -m demo.seed",
         description="Drop and re-create the demo MySQL sources (with data) and PostgreSQL targets.",
     )
     parser.add_argument("--rows", type=int, default=1, help="scale factor (default 1)")
