@@ -17,7 +17,7 @@ services:  ## MariaDB and PostgreSQL running locally
 	@bash scripts/services.sh
 
 demo: env services  ## create the demo sources and migrate both
-	$(UV) run python -m converge_assets.demo.seed
+	$(UV) run python -m demo.seed
 	$(UV) run converge discover --all
 	$(UV) run converge run --source alkemio
 	$(UV) run converge run --source kratos

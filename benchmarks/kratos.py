@@ -2,7 +2,7 @@
 
     uv run python -m benchmarks.kratos [--rows 32]
 
-Seeds the demo's Kratos v1.3.1 source (`converge_assets/demo`) into `converge_kratos_bench`
+Seeds the demo's Kratos v1.3.1 source (`demo/`) into `converge_kratos_bench`
 on both servers (scale 32: 44,175 rows in 25 tables, about the 45k rows of the issue's
 measurement), then times `converge run` (export, load and every check, through the Dagster
 instance of DAGSTER_HOME) and pgloader (data only, into a second copy of the same schema).
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from psycopg import sql
 
-from converge_assets.demo.seed import EXCLUDED_TABLES, create_demo_tables, create_postgres_target
+from demo.seed import EXCLUDED_TABLES, create_demo_tables, create_postgres_target
 
 from . import mysql_server, postgres_server
 from .dataset import postgres_connect

@@ -31,9 +31,9 @@ import yaml
 from psycopg import sql
 
 from converge_assets.catalog import catalog_path, write_catalog
-from converge_assets.demo.seed import EXCLUDED_TABLES, TRANSFORMS, create_demo
 from converge_assets.mysql import MySQLResource, discover
 from converge_assets_tests.conftest import MYSQL_URL, mysql_connect, postgres_connect
+from demo.seed import EXCLUDED_TABLES, TRANSFORMS, create_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
