@@ -79,8 +79,7 @@ class ConvergeMigrationScaffolder(dg.Scaffolder[ConvergeScaffoldParams]):
 
 @dg.scaffold_with(ConvergeMigrationScaffolder)
 class ConvergeMigrationComponent(dg.Component, dg.Model, dg.Resolvable):
-    """Migrates one MySQL database to PostgreSQL through CSV files, with proof that nothing
-    was lost.
+    """Migrates a MySQL database to PostgreSQL through CSV files, proving nothing was lost.
 
     For each table a MySQL asset, its CSV export and its PostgreSQL load (keys mysql/<source>/<table>, csv/<source>/<table>, postgres/<source>/<table>), the run
     assets (<source>/target_schema, <source>/migration_manifest, <source>/migration_run) and
