@@ -151,6 +151,10 @@ class ConvergeTranslator:
         """Records a partition's verdict after a run that failed before reaching it."""
         return "record_migration_verdict"
 
+    def verdict_sensor_name(self) -> str:
+        """Runs the verdict job for a run that failed (launched from the UI or a schedule)."""
+        return "record_failed_migration_runs"
+
     def mysql_resource_key(self, source: str) -> str:
         return f"mysql_{source}"
 

@@ -38,6 +38,7 @@ warnings.filterwarnings("ignore", category=PreviewWarning)
 warnings.filterwarnings("ignore", category=BetaWarning)
 
 CLI_TAG = "converge/cli"  # runs launched by `converge run`, which records their verdict itself
+SOURCE_TAG = "converge/source"  # on a source's migration job and its runs
 
 
 def _server_url(variable: str | None, default: str) -> str:
@@ -98,7 +99,7 @@ def build_definitions(
         migrate_jobs[source.name] = define_asset_job(
             translator.migrate_job_name(source.name),
             selection=translator.job_selection(source.name),
-            tags={"converge/source": source.name},
+            tags={SOURCE_TAG: source.name},
             description=f"A full migration run of {source.name}: preflight, export, load, verify.",
             # One table step: its few cheap neighbours (preflight, manifest, verdict) would
             # each pay a process start under the multiprocess executor.
@@ -114,6 +115,7 @@ def build_definitions(
     )
 
     @run_failure_sensor(
+        name=translator.verdict_sensor_name(),
         request_job=verdict_job,
         minimum_interval_seconds=10,
         default_status=DefaultSensorStatus.RUNNING,  # a failed run's verdict is always recorded
@@ -128,6 +130,10 @@ def build_definitions(
         if not partition or run.job_name in ours or {CLI_TAG, PLANNED_BY_TAG} & set(run.tags):
             return None
         sources = {translator.source_of(k) for k in run.asset_selection or ()}
+        if not sources and SOURCE_TAG in run.tags:
+            # A whole migration job (no asset selection) is of the one source its tag names:
+            # not every source's verdict, nor any of another component's source.
+            sources = {run.tags[SOURCE_TAG]}
         keys = [k for k in verdict_keys if not sources or translator.source_of(k) in sources]
         if not keys:
             return None

@@ -1,6 +1,7 @@
 """`converge`: the headless way through the very same Dagster definitions.
 
 converge discover --source S          read MySQL's information_schema into the catalog
+converge discover --defs DIR          the same for a dg project's component (DIR/defs.yaml)
 converge run --source S [--run KEY]   materialise every asset and check of S for a run
 converge rollback --source S --run KEY [--force] [--yes]   restore what the run replaced
 """
@@ -13,6 +14,7 @@ import logging
 import os
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from .config import PROJECT_ROOT, ConfigError, ServerURL, load_config, redact
 
@@ -70,8 +72,14 @@ def cmd_discover(args: argparse.Namespace) -> int:
     from .catalog import catalog_path, write_catalog
     from .mysql import MySQLResource, discover
 
-    config = load_config()
-    names = list(config.sources) if args.all else [args.source]
+    if args.defs:  # a ConvergeMigrationComponent's folder: its catalog goes beside its defs.yaml
+        from .component import load_component_config
+
+        config = load_component_config(Path(args.defs))
+        names = list(config.sources)
+    else:
+        config = load_config()
+        names = list(config.sources) if args.all else [args.source]
     for name in names:
         source = config.source(name)
         mysql = MySQLResource(url=source.mysql_url())
@@ -157,6 +165,11 @@ def parser() -> argparse.ArgumentParser:
     g = d.add_mutually_exclusive_group(required=True)
     g.add_argument("--source")
     g.add_argument("--all", action="store_true", help="every source of the config")
+    g.add_argument(
+        "--defs",
+        metavar="PATH",
+        help="the source of a dg project's ConvergeMigrationComponent: its defs.yaml or folder",
+    )
     d.set_defaults(func=cmd_discover)
 
     r = sub.add_parser("run", help="export, load and verify every table of a source for a run")

@@ -129,6 +129,9 @@ class ConvergeConfig:
     # retry moves only the tables the failed attempt did not.
     retries: int = 2
     retry_delay_seconds: float = 10.0
+    # Where CSV files go when CONVERGE_EXPORT_DIR is not set; None: csv_exports/ beside the
+    # config file. A component (component.py) sets its project's csv_exports/.
+    export_root: Path | None = None
 
     def source(self, name: str) -> SourceConfig:
         try:
@@ -142,7 +145,9 @@ class ConvergeConfig:
     @property
     def export_dir(self) -> Path:
         env = os.environ.get("CONVERGE_EXPORT_DIR")
-        return Path(env).resolve() if env else self.path.parent / "csv_exports"
+        if env:
+            return Path(env).resolve()
+        return self.export_root or self.path.parent / "csv_exports"
 
 
 def config_path() -> Path:
