@@ -230,6 +230,8 @@ def side_by_side(
         {"column": plan.column_names, "column_order": range(len(plan.columns))},
         schema={"column": pl.String, "column_order": pl.Int64},
     )
+    # A table without a primary key may hold a row twice: its key is the row itself.
+    mine, theirs = mine.unique(maintain_order=True), theirs.unique(maintain_order=True)
     hexlike = {c.column for c in plan.columns if c.postgres_type.startswith(_HEX_TYPES)}
     key_columns = list(table.primary_key) or plan.column_names
     joined = (
@@ -251,6 +253,7 @@ def side_by_side(
     cells = [
         (
             row["key"],
+            key_shown.get(row["key"], _code(row["key"])),
             row["column_order"],
             row["column"],
             *_value_cells(row, row["column"] in hexlike),
@@ -263,6 +266,7 @@ def side_by_side(
             cells.append(
                 (
                     key,
+                    key_shown.get(key, _code(key)),
                     -1,
                     None,
                     "(row present)" if here else "(no row)",
@@ -273,6 +277,7 @@ def side_by_side(
         cells,
         schema={
             "key": pl.String,
+            "key_shown": pl.String,
             "column_order": pl.Int64,
             "column": pl.String,
             "mysql_shown": pl.String,
@@ -282,14 +287,12 @@ def side_by_side(
     )
     return (
         frame.join(order, on="key", how="left")
-        .join(key_shown, on="key", how="left")
-        .with_columns(pl.col("key_shown").fill_null(pl.col("key")))
         .sort("key_order", "column_order")
         .select("key", "key_shown", "column", "mysql_shown", "postgres_shown")
     )
 
 
-def _key_cells(joined: pl.DataFrame, key_columns: list[str]) -> pl.DataFrame:
+def _key_cells(joined: pl.DataFrame, key_columns: list[str]) -> dict[str, str]:
     """Each key as its key columns' values (MySQL's where it has the row)."""
     in_mysql = pl.col("mysql_state").is_not_null()
     keyed = joined.filter(pl.col("column").is_in(key_columns)).with_columns(
@@ -301,10 +304,7 @@ def _key_cells(joined: pl.DataFrame, key_columns: list[str]) -> pl.DataFrame:
     for row in keyed.sort("column_order").iter_rows(named=True):
         value = _cell(row["value"], row["state"], row["length"])
         shown.setdefault(row["key"], []).append(f"{_code(row['column'])}={value}")
-    return pl.DataFrame(
-        {"key": list(shown), "key_shown": [", ".join(v) for v in shown.values()]},
-        schema={"key": pl.String, "key_shown": pl.String},
-    )
+    return {key: ", ".join(values) for key, values in shown.items()}
 
 
 def _value_cells(row: dict, hexlike: bool) -> tuple[str, str]:

@@ -135,3 +135,26 @@ def test_values_are_quoted_and_escaped_so_no_difference_hides():
     assert _csv_value("", 0, 0) == (None, None, "null")
     assert _csv_value('""', 2, 2) == ("", 0, "value")
     assert _csv_value(None, None, None) == (None, None, "refused")
+
+
+def test_a_table_without_primary_key_shows_each_row_by_its_values(make_source, instance):
+    """Its key is the whole row: a changed row is one row MySQL has and another PostgreSQL has."""
+    source = make_source(
+        "CREATE TABLE log (at int NOT NULL, line text NULL); "
+        "INSERT INTO log VALUES (1, 'started'), (2, 'a|b'), (2, 'a|b');",
+        "CREATE TABLE log (at int NOT NULL, line text);"
+        "CREATE FUNCTION tamper() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF NEW.at = 1 THEN NEW.line := NEW.line || '!'; END IF; RETURN NEW; END $$;"
+        "CREATE TRIGGER tamper BEFORE INSERT ON log FOR EACH ROW EXECUTE FUNCTION tamper();"
+        "ALTER TABLE log ENABLE ALWAYS TRIGGER tamper;",
+    )
+    result = source.migrate(instance)
+    (parity,) = [
+        e for e in result.get_asset_check_evaluations() if e.check_name == checks.CONTENT_PARITY
+    ]
+    assert not parity.passed
+    # The twice-held row is equal on both sides; the changed one shows as each side holds it.
+    assert sorted(rows(parity.metadata["differing_rows"].value)) == [
+        ['`at`=`"1"`, `line`=`"started!"`', "(the row)", "(no row)", "(row present)"],
+        ['`at`=`"1"`, `line`=`"started"`', "(the row)", "(row present)", "(no row)"],
+    ]
