@@ -282,7 +282,8 @@ def table_check_specs(export: AssetSpec, load: AssetSpec) -> list[AssetCheckSpec
             asset=load.key,
             partitions_def=MIGRATION_RUN,
             description="An order-independent fingerprint of the MySQL rows equals one of the "
-            "PostgreSQL rows, values normalised per type; differing keys are named.",
+            "PostgreSQL rows, values normalised per type; differing keys are named and their "
+            "differing columns shown with both servers' values side by side.",
         ),
     ]
 

@@ -88,6 +88,9 @@ def content_parity(key: AssetKey, result, mysql_side_taken: str) -> AssetCheckRe
         metadata["differing_keys"] = markdown_table(
             ["primary key"], [[k] for k in result.differing_keys]
         )
+    if result.differing_rows is not None:
+        # MySQL's and PostgreSQL's values of those keys' differing columns, side by side.
+        metadata["differing_rows"] = MetadataValue.md(result.differing_rows.markdown())
     return AssetCheckResult(
         asset_key=key,
         check_name=CONTENT_PARITY,

@@ -363,3 +363,38 @@ def json_lines_sql(
     if only:
         where = f" WHERE {_parity_bucket(_concat(key), buckets)} IN ({', '.join(map(str, only))})"
     return f"SELECT CONCAT({fields}) FROM {qualified(database, table)}{where}"
+
+
+def _hex_texts(texts: list[str]) -> str:
+    """Texts as hex literals: any byte is safe in them, and a string compared with one is
+    compared byte for byte."""
+    return ", ".join(f"X'{t.encode().hex()}'" for t in texts) or "NULL"
+
+
+def differing_rows_sql(
+    database: str,
+    table: str,
+    key: list[str],
+    columns: list[tuple[str | None, str, int | None]],
+    keys: list[str],
+) -> str:
+    """The rows whose key text (`parity_rows_sql`'s) is one of `keys`: the key text, then per
+    column (digest, CSV field, cap): the MD5 of its digest (NULL without one), its field as
+    the export writes it (its first `cap` characters; all of it without a cap), the field's
+    length in characters and the number of `"` in it (a quoted field doubles its value's)."""
+    parts = [_concat(key)]
+    for digest, field, cap in columns:
+        f = f"CONVERT({field} USING utf8mb4)"  # a long text's field is a binary string
+        raw = f"CAST({f} AS BINARY)"
+        # REGEXP_REPLACE, not REPLACE: MariaDB's REPLACE is quadratic (see conversion.py).
+        quotes = f"LENGTH({raw}) - LENGTH(REGEXP_REPLACE({raw}, '\"', ''))"
+        parts += [
+            f"MD5({digest})" if digest else "NULL",
+            f"LEFT({f}, {cap})" if cap else f,
+            f"CHAR_LENGTH({f})",
+            quotes,
+        ]
+    return (
+        f"SELECT {', '.join(parts)} FROM {qualified(database, table)} "
+        f"WHERE {_concat(key)} IN ({_hex_texts(keys)})"
+    )

@@ -9,7 +9,8 @@ The MySQL side (`source_fingerprint`) is taken inside the export's own snapshot,
 the CSV is written, while the load runs: it describes exactly the rows exported, even on a live
 database, and costs the run no time of its own. It is kept beside the CSV
 (`<table>.fingerprint.json`). After the load, one scan of the PostgreSQL table gives the other
-side (`content_parity`); only buckets that differ are opened row by row to name their keys.
+side (`content_parity`); only buckets that differ are opened row by row to name their keys,
+and the rows of those keys are read from both servers to show side by side (differences.py).
 
 jsonb reorders keys and normalises numbers and escapes in a way no MariaDB function repeats, so
 jsonb columns are compared as PostgreSQL parses them: MySQL's JSON texts stream (as CSV fields
@@ -36,7 +37,7 @@ from .mysql import MySQLResource
 from .postgres import PostgresResource
 
 BUCKETS = 256
-SAMPLE = 10
+SAMPLE = 20  # differing keys named, and their rows read side by side
 OPENED_BUCKETS = 8  # differing buckets read row by row to name keys (1/256 of the rows each)
 
 Buckets = dict[int, tuple[int, int]]  # bucket -> (rows, sum of 60-bit row hashes)
@@ -92,6 +93,8 @@ class ParityResult:
     differing_buckets: int
     differing_keys: list[str]
     jsonb_columns: list[str]  # compared as PostgreSQL parses MySQL's text
+    # The differing keys' rows side by side (differences.RowDifferences); None when parity passed
+    differing_rows: object | None = None
 
     @property
     def passed(self) -> bool:
@@ -239,17 +242,32 @@ def content_parity(
         for b in set(mine) | set(theirs) | set(mine_json) | set(theirs_json)
         if mine.get(b) != theirs.get(b) or mine_json.get(b) != theirs_json.get(b)
     )
-    keys = (
-        differing_keys(mysql, postgres, source, table, schema, plan, differing[:OPENED_BUCKETS])
-        if differing
-        else []
-    )
+    keys, rows = [], None
+    if differing:
+        keys = differing_keys(
+            mysql, postgres, source, table, schema, plan, differing[:OPENED_BUCKETS]
+        )
+    if keys:
+        # Imported here: it imports polars, 0.23 s of every step process's start otherwise.
+        from .differences import read_differences
+
+        rows = read_differences(
+            mysql,
+            postgres,
+            source,
+            table,
+            schema,
+            plan,
+            keys,
+            (_digests(table, plan, mysql_side=True).key, pg.key),
+        )
     return ParityResult(
         mysql_rows=sum(n for n, _ in mine.values()),
         postgres_rows=sum(n for n, _ in theirs.values()),
         differing_buckets=len(differing),
         differing_keys=keys,
         jsonb_columns=jsonb,
+        differing_rows=rows,
     )
 
 

@@ -877,3 +877,49 @@ def mark_rolled_back(cur: psycopg.Cursor, source: str, run: str, record: LoadRec
         ).format(_store(_REGISTRY)),
         (source, run, record.table, record.backup),
     )
+
+
+def display_settings() -> list[str]:
+    """A value's text as this transaction writes it, whatever the server's or role's
+    defaults: instants in UTC, dates year first, bytes as hex, floats exact."""
+    return [
+        "SET LOCAL TimeZone = 'UTC'",
+        "SET LOCAL DateStyle = 'ISO, YMD'",
+        "SET LOCAL IntervalStyle = 'postgres'",
+        "SET LOCAL bytea_output = 'hex'",
+        "SET LOCAL extra_float_digits = 1",
+    ]
+
+
+def differing_rows(
+    schema: str,
+    table: str,
+    key: list[str],
+    columns: list[tuple[str | None, str]],
+    keys: list[str],
+    cap: int,
+) -> sql.Composable:
+    """The rows whose key text (`parity_rows`') is one of `keys`: the key text, then per
+    column (digest, name): the md5 of its digest (of its text for a column without one, jsonb),
+    its text (the first `cap` characters) and that text's length in characters."""
+    key_sql = _concat(key)
+    parts = [key_sql]
+    for digest, name in columns:
+        text = f"{quote_postgres(name)}::text"
+        parts += [f"md5({digest or text})", f"left({text}, {cap})", f"length({text})"]
+    # Digest expressions may hold braces: compose, never .format() them.
+    return sql.Composed(
+        [
+            sql.SQL(f"SELECT {', '.join(parts)} FROM "),
+            table_ident(schema, table),
+            sql.SQL(f" WHERE {key_sql} = ANY("),
+            sql.Literal(list(keys)),
+            sql.SQL("::text[])"),
+        ]
+    )
+
+
+def jsonb_text(cap: int) -> str:
+    """One JSON text (%s) as PostgreSQL parses it into jsonb: the md5 of its jsonb text (what
+    `differing_rows` gives of a jsonb column), that text's first `cap` characters, its length."""
+    return f"SELECT md5(j), left(j, {int(cap)}), length(j) FROM (SELECT %s::jsonb::text j) s"

@@ -170,12 +170,14 @@ def test_rollback_job_restores_exactly_the_tables_the_run_loaded(make_source, in
 def test_changed_value_in_postgres_fails_parity_naming_its_key(make_source, instance):
     source = make_source(MYSQL_DDL, POSTGRES_DDL)
     assert source.migrate(instance).success
-    parity = {
-        e.asset_key: e.passed
+    passed = [
+        e
         for e in source.migrate(instance).get_asset_check_evaluations()
         if e.check_name == checks.CONTENT_PARITY
-    }
-    assert parity and all(parity.values())
+    ]
+    assert passed and all(e.passed for e in passed)
+    # A passing parity has no rows to show.
+    assert not [e for e in passed if "differing_rows" in e.metadata]
 
     # Alter one value in PostgreSQL behind the migration's back, then re-verify the table by
     # re-checking its content (the check runs after each load; a trigger-free UPDATE after the
@@ -196,6 +198,13 @@ def test_changed_value_in_postgres_fails_parity_naming_its_key(make_source, inst
     )
     assert not evaluation.passed
     assert "5a000000-0000-4000-8000-000000000001" in evaluation.metadata["differing_keys"].value
+    # The row side by side: its key, the column that differs and both values, exactly.
+    table = evaluation.metadata["differing_rows"].value
+    assert (
+        '| `id`=`"5a000000-0000-4000-8000-000000000001"` | `about` | `"first\\nspace"` | '
+        '`"first\\nspace (changed)"` |'
+    ) in table.splitlines()
+    assert "`name`" not in table  # equal columns are not listed
     # Row counts alone would not have noticed.
     counts = next(
         e
