@@ -369,7 +369,9 @@ def build_migration_run_asset(
             conn.rollback()
         fk_check = checks.foreign_keys(key, orphans, len(fks))
         seq_check = checks.sequences(key, behind, len(sequences))
-        drift = drifted_tables(getattr(context.resources, mysql_key), config, source, run)
+        drift = drifted_tables(
+            getattr(context.resources, mysql_key), config, source, run, translator
+        )
         drift_check = checks.source_drift(key, drift)
 
         statuses = table_statuses(context.instance, catalog.tables, translator, source, run)
@@ -474,9 +476,11 @@ def verdict(
     return "failed", message
 
 
-def drifted_tables(mysql, config: ConvergeConfig, source: SourceConfig, run: str) -> list[tuple]:
+def drifted_tables(
+    mysql, config: ConvergeConfig, source: SourceConfig, run: str, translator: ConvergeTranslator
+) -> list[tuple]:
     """Tables whose UPDATE_TIME moved since their export recorded it (one metadata query)."""
-    run_dir = ConvergeTranslator().run_dir(config.export_dir, source.name, run)
+    run_dir = translator.run_dir(config.export_dir, source.name, run)
     exported = read_manifest(run_dir).get("tables", {})
     with mysql.connect(source.mysql_database) as conn, conn.cursor() as cur:
         cur.execute(mq.update_times_sql(), (source.mysql_database,))
