@@ -84,8 +84,6 @@ from .preflight import (
 from .refusals import RefusedValue, RejectedByPostgres, diagnose_load
 from .target_schema import ForeignKey, TargetTable
 
-dagster_patches.apply()
-
 MIGRATION_RUN = DynamicPartitionsDefinition(name="migration_run")
 TOOL_VERSION = "0.1.0"
 SYSTEMS = ("mysql", "csv", "postgres")  # the first part of every table's asset key

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import time
 from functools import cached_property
 
@@ -77,10 +78,8 @@ from dagster._core.storage.event_log.schema import (
 from dagster._core.storage.event_log.sql_event_log import SqlEventLogStorage
 from dagster._serdes import serialize_value
 from dagster_postgres.event_log.event_log import PostgresEventLogStorage
-from dagster_postgres.version import __version__ as DAGSTER_POSTGRES_VERSION
 
 PARTITION_MEMORY_SECONDS = 10.0
-STORE_EVENT_READ_FROM = "0.29.27"  # the dagster-postgres whose store_event we copied
 
 
 def _asset_and_check_keys(self: AssetsDefinition) -> frozenset:
@@ -340,9 +339,23 @@ def _holding_connections(from_ref):
     return wrapper
 
 
-def apply() -> None:
+# The versions these fixes were read from and measured on: on any other, apply() does nothing
+# (test_dagster_patches.py fails until they are read and measured again).
+MEASURED_ON = {"dagster": "1.13.27", "dagster-postgres": "0.29.27"}
+
+
+def installed_versions() -> dict[str, str]:
+    return {name: importlib.metadata.version(name) for name in MEASURED_ON}
+
+
+def apply(versions: dict[str, str] | None = None) -> bool:
+    """Apply the fixes, once per process, where Dagster is the version they were measured on.
+    Called explicitly by the code location (definitions.py: UI runs, step processes) and by
+    `converge`; importing the package patches nothing. Returns whether the fixes are active."""
+    if (versions or installed_versions()) != MEASURED_ON:
+        return False
     if isinstance(AssetsDefinition.__dict__.get("asset_and_check_keys"), cached_property):
-        return
+        return True
     cached = cached_property(_asset_and_check_keys)
     cached.__set_name__(AssetsDefinition, "asset_and_check_keys")
     AssetsDefinition.asset_and_check_keys = cached
@@ -350,11 +363,10 @@ def apply() -> None:
         StepExecutionContext.get_output_asset_keys
     )
     PostgresEventLogStorage.has_table = _remember_a_yes(PostgresEventLogStorage.has_table)
-    if DAGSTER_POSTGRES_VERSION == STORE_EVENT_READ_FROM:
-        PostgresEventLogStorage.store_event = _store_event_without_notify
-        PostgresEventLogStorage.store_event_batch = _store_planned_events_at_once(
-            PostgresEventLogStorage.store_event_batch
-        )
+    PostgresEventLogStorage.store_event = _store_event_without_notify
+    PostgresEventLogStorage.store_event_batch = _store_planned_events_at_once(
+        PostgresEventLogStorage.store_event_batch
+    )
     SqlEventLogStorage.has_asset_key_col = _remember_a_yes(SqlEventLogStorage.has_asset_key_col)
     PostgresEventLogStorage._store_asset_event = _remember_materializations(
         PostgresEventLogStorage._store_asset_event
@@ -379,3 +391,4 @@ def apply() -> None:
     DagsterInstance.delete_dynamic_partition = _forget_partition(
         DagsterInstance.delete_dynamic_partition
     )
+    return True

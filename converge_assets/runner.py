@@ -69,6 +69,7 @@ def open_instance() -> DagsterInstance:
     batch (a run's planned events) are stored in batches (see dagster_patches); the setting
     reaches the run's step processes too."""
     os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", "10000")
+    dagster_patches.apply()
     instance = instance_of_dagster_home()
     dagster_patches.hold_storage_connections(instance)
     return instance

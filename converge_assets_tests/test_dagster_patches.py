@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from dagster import (
     AssetCheckKey,
@@ -231,3 +234,27 @@ def _graph(*assets):
     from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 
     return AssetGraph.from_assets(assets)
+
+
+def test_the_fixes_are_active_only_on_the_versions_they_were_measured_on():
+    """An upgrade of Dagster or dagster-postgres fails here until the fixes are read and
+    measured again; on any other version apply() patches nothing."""
+    assert dagster_patches.installed_versions() == dagster_patches.MEASURED_ON
+    newer = {**dagster_patches.MEASURED_ON, "dagster": "1.14.0"}
+    assert dagster_patches.apply(newer) is False
+    assert dagster_patches.apply() is True
+
+
+def test_importing_the_package_patches_nothing():
+    """Only an explicit apply() patches Dagster (our code location and `converge` call it): a
+    team's project that uses the component keeps Dagster as it is."""
+    code = (
+        "import dagster, converge_assets.assets, converge_assets.component;"
+        "from functools import cached_property;"
+        "print(isinstance(dagster.AssetsDefinition.__dict__.get('asset_and_check_keys'),"
+        " cached_property))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert out.stdout.strip() == "False"
