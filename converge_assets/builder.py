@@ -27,7 +27,7 @@ from .config import DEFAULT_MYSQL_URL, DEFAULT_POSTGRES_URL, ConvergeConfig
 from .mysql import MySQLResource
 from .partition_status import PARTITION_TAG
 from .postgres import PostgresResource
-from .rerun import PLANNED_BY_TAG, build_rerun_jobs
+from .rerun import PLANNED_BY_TAG, SOURCE_TAG, build_rerun_jobs
 from .rollback import build_rollback_job
 from .run_assets import build_manifest_asset, build_migration_run_asset, build_target_schema_asset
 from .source_assets import build_source_table_assets
@@ -38,7 +38,6 @@ warnings.filterwarnings("ignore", category=PreviewWarning)
 warnings.filterwarnings("ignore", category=BetaWarning)
 
 CLI_TAG = "converge/cli"  # runs launched by `converge run`, which records their verdict itself
-SOURCE_TAG = "converge/source"  # on a source's migration job and its runs
 
 
 def _server_url(variable: str | None, default: str) -> str:

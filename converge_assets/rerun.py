@@ -42,6 +42,7 @@ from .source_assets import observe_tables, source_observation
 ONLY_FAILED, CUTOVER = "only_failed", "cutover"
 RERUN_TAG = "converge/rerun"  # only_failed or cutover: on the re-run job's run and the one it ran
 PLANNED_BY_TAG = "converge/planned_by"  # on a migration run a re-run job ran: that job's run
+SOURCE_TAG = "converge/source"  # on a source's jobs and their runs
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def _planning_job(
             tags={
                 PLANNED_BY_TAG: context.run_id,
                 RERUN_TAG: kind,
-                "converge/source": source.name,
+                SOURCE_TAG: source.name,
                 **same_code_location(context),
             },
             raise_on_error=False,
@@ -205,7 +206,7 @@ def _planning_job(
         name=name,
         partitions_def=MIGRATION_RUN,
         executor_def=in_process_executor,
-        tags={RERUN_TAG: kind, "converge/source": source.name},
+        tags={RERUN_TAG: kind, SOURCE_TAG: source.name},
         description=description + f" The migration runs as a run of {migrate_job}.",
     )
     def _job():
