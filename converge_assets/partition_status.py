@@ -1,7 +1,7 @@
 """Where a migration run partition stands, table by table, across every Dagster run of it.
 
-What the verdict, `converge run`'s summary, `--only-failed` and an only-failed backfill read: a
-table is done when its latest export and load exist (the load after the export) and every check
+What the verdict, `converge run`'s summary and the re-run policy (rerun.py) read: a table is
+done when its latest export and load exist (the load after the export) and every check
 of both passed; everything else is work left.
 """
 
