@@ -34,14 +34,15 @@ from tempfile import TemporaryDirectory
 
 import polars as pl
 
-from converge_assets.config import SourceConfig
-from converge_assets.conversion import plan_table
-from converge_assets.export import export_table
-from converge_assets.load import load_table
-from converge_assets.manifest import ManifestEntry
-from converge_assets.mysql import MySQLResource, discover
-from converge_assets.postgres import PostgresResource, read_target_schema
-from converge_assets.target_schema import TargetTable
+from converge_assets.engine.config import SourceConfig
+from converge_assets.engine.conversion import plan_table
+from converge_assets.engine.export import export_table
+from converge_assets.engine.load import load_table
+from converge_assets.engine.manifest import ManifestEntry
+from converge_assets.engine.mysql import discover
+from converge_assets.engine.postgres import read_target_schema
+from converge_assets.engine.target_schema import TargetTable
+from converge_assets.resources import MySQLResource, PostgresResource
 
 from . import (
     DEFAULT_MYSQL_URL,

@@ -24,7 +24,7 @@ import psycopg
 from psycopg import sql
 
 from converge_assets import postgres as q
-from converge_assets.postgres import PostgresResource
+from converge_assets.resources import PostgresResource
 
 URL = "postgresql://postgres@127.0.0.1:5432"
 DDL = "CREATE TABLE bench (id bigserial PRIMARY KEY, body text NOT NULL, at timestamp NOT NULL)"

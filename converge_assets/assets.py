@@ -44,12 +44,12 @@ from dagster import (
 )
 
 from . import checks, dagster_patches
-from .catalog import Catalog, Table
-from .config import ConvergeConfig, SourceConfig, redact
-from .conversion import TablePlan
-from .export import ExportError, ExportResult, Snapshot
-from .fk_order import ForeignKeyCycle, load_order
-from .load import (
+from .engine.catalog import Catalog, Table
+from .engine.config import ConvergeConfig, SourceConfig, redact
+from .engine.conversion import TablePlan
+from .engine.export import ExportError, ExportResult, Snapshot
+from .engine.fk_order import ForeignKeyCycle, load_order
+from .engine.load import (
     LoadError,
     LoadItem,
     LoadResult,
@@ -57,22 +57,13 @@ from .load import (
     load_in_foreign_key_order,
     load_table,
 )
-from .manifest import ManifestEntry, entry_for, file_sha256, record_table
-from .migration_log import append_event, make_event
-from .mysql import MySQLResource, SourceError, discover, table_sizes
-from .mysql import server_version as mysql_server_version
-from .parity import ParityError, SourceFingerprint, content_parity
-from .partition_status import (
-    FAILED_TABLES,
-)
-from .postgres import (
-    PostgresResource,
-    TargetError,
-    firing_triggers,
-    read_role_rights,
-    read_target_schema,
-)
-from .preflight import (
+from .engine.manifest import ManifestEntry, entry_for, file_sha256, record_table
+from .engine.migration_log import append_event, make_event
+from .engine.mysql import SourceError, discover, table_sizes
+from .engine.mysql import server_version as mysql_server_version
+from .engine.parity import ParityError, SourceFingerprint, content_parity
+from .engine.postgres import TargetError, firing_triggers, read_role_rights, read_target_schema
+from .engine.preflight import (
     Finding,
     TableBlocked,
     enforced_findings,
@@ -81,8 +72,12 @@ from .preflight import (
     rights_findings,
     table_findings,
 )
-from .refusals import RefusedValue, RejectedByPostgres, diagnose_load
-from .target_schema import ForeignKey, TargetTable
+from .engine.refusals import RefusedValue, RejectedByPostgres, diagnose_load
+from .engine.target_schema import ForeignKey, TargetTable
+from .partition_status import (
+    FAILED_TABLES,
+)
+from .resources import MySQLResource, PostgresResource
 
 MIGRATION_RUN = DynamicPartitionsDefinition(name="migration_run")
 TOOL_VERSION = "0.1.0"

@@ -22,13 +22,12 @@ from dagster import (
 )
 
 from .assets import ConvergeTranslator, build_table_assets
-from .catalog import source_catalog
-from .config import DEFAULT_MYSQL_URL, DEFAULT_POSTGRES_URL, ConvergeConfig
-from .mysql import MySQLResource
+from .engine.catalog import source_catalog
+from .engine.config import DEFAULT_MYSQL_URL, DEFAULT_POSTGRES_URL, ConvergeConfig
 from .partition_status import PARTITION_TAG
-from .postgres import PostgresResource
 from .rerun import PLANNED_BY_TAG, SOURCE_TAG, build_rerun_jobs
-from .rollback import build_rollback_job
+from .resources import MySQLResource, PostgresResource
+from .rollback_job import build_rollback_job
 from .run_assets import build_manifest_asset, build_migration_run_asset, build_target_schema_asset
 from .source_assets import build_source_table_assets
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue
 
-from .preflight import Finding
+from .engine.preflight import Finding
 
 EXPORT_ROW_COUNT = "export_row_count"
 LOAD_ROW_COUNT = "load_row_count"

@@ -16,7 +16,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .config import PROJECT_ROOT, ConfigError, ServerURL, load_config, redact
+from .engine.config import PROJECT_ROOT, ConfigError, ServerURL, load_config, redact
 
 DEFAULT_DAGSTER_POSTGRES_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/dagster"
 
@@ -69,8 +69,9 @@ def ensure_postgres_database(url: str) -> None:
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
-    from .catalog import catalog_path, write_catalog
-    from .mysql import MySQLResource, discover
+    from .engine.catalog import catalog_path, write_catalog
+    from .engine.mysql import discover
+    from .resources import MySQLResource
 
     if args.defs:  # a ConvergeMigrationComponent's folder: its catalog goes beside its defs.yaml
         from .component import load_component_config
@@ -121,8 +122,8 @@ def cmd_observe(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    from .postgres import PostgresResource
-    from .rollback import RollbackRefused, outcome_lines, rollback_source
+    from .engine.rollback import RollbackRefused, outcome_lines, rollback_source
+    from .resources import PostgresResource
 
     config = load_config()
     source = config.source(args.source)
@@ -143,7 +144,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 
 def ask_before_rollback(plan) -> bool:
-    from .rollback import describe_plan
+    from .engine.rollback import describe_plan
 
     print("converge rollback will, in one transaction:")
     for line in describe_plan(plan):
@@ -218,8 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"converge: {e}", file=sys.stderr)
         return 2
     except Exception as e:  # noqa: BLE001 - one clear line, never a password
-        from .mysql import SourceError
-        from .postgres import TargetError
+        from .engine.mysql import SourceError
+        from .engine.postgres import TargetError
         from .runner import RunRefused
 
         if isinstance(e, SourceError | TargetError | RunRefused):

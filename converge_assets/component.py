@@ -22,8 +22,8 @@ import dagster as dg
 from pydantic import BaseModel, Field
 
 from .assets import ConvergeTranslator
-from .catalog import catalog_path, source_catalog
-from .config import ConfigError, ConvergeConfig, parse_config
+from .engine.catalog import catalog_path, source_catalog
+from .engine.config import ConfigError, ConvergeConfig, parse_config
 
 DEFS_YAML = "defs.yaml"
 

@@ -10,7 +10,7 @@ from . import dagster_patches
 from .assets import ConvergeTranslator
 from .builder import build_definitions
 from .component import ConvergeMigrationComponent
-from .config import ConfigError, ConvergeConfig, load_config
+from .engine.config import ConfigError, ConvergeConfig, load_config
 
 
 def code_location(config: ConvergeConfig, tree: ComponentTree) -> Definitions:

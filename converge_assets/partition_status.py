@@ -25,8 +25,8 @@ from dagster import (
 )
 
 from . import checks
-from .catalog import Table
-from .config import SourceConfig
+from .engine.catalog import Table
+from .engine.config import SourceConfig
 
 if TYPE_CHECKING:
     from .assets import ConvergeTranslator

@@ -29,8 +29,8 @@ from dagster import (
 )
 
 from .assets import MIGRATION_RUN, ConvergeTranslator
-from .catalog import Catalog
-from .config import ConvergeConfig, SourceConfig
+from .engine.catalog import Catalog
+from .engine.config import ConvergeConfig, SourceConfig
 from .partition_status import (
     changed_tables,
     latest_materialization,

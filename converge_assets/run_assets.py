@@ -21,31 +21,31 @@ from dagster import (
 )
 
 from . import checks
-from . import mysql as mq
-from . import postgres as pq
 from .assets import MIGRATION_RUN, ConvergeTranslator, access_findings
-from .catalog import Catalog
 from .checks import markdown_table
-from .config import ConvergeConfig, SourceConfig
-from .conversion import quote_mysql
-from .manifest import manifest_path, read_manifest, update_export_info, verify_manifest
-from .migration_log import append_event, events_for, events_markdown, make_event
-from .partition_status import (
-    TableStatus,
-    failure_reasons,
-    run_check_problems,
-    table_statuses,
-)
-from .preflight import (
+from .engine import mysql as mq
+from .engine import postgres as pq
+from .engine.catalog import Catalog
+from .engine.config import ConvergeConfig, SourceConfig
+from .engine.conversion import quote_mysql
+from .engine.manifest import manifest_path, read_manifest, update_export_info, verify_manifest
+from .engine.migration_log import append_event, events_for, events_markdown, make_event
+from .engine.preflight import (
     Finding,
     not_null_suspects,
     source_findings,
     table_findings,
     unknown_exclusions,
 )
-from .refusals import format_key, key_columns
+from .engine.refusals import format_key, key_columns
+from .engine.target_schema import TargetTable
+from .partition_status import (
+    TableStatus,
+    failure_reasons,
+    run_check_problems,
+    table_statuses,
+)
 from .source_assets import observe_tables, source_observation
-from .target_schema import TargetTable
 
 
 def log_path(config: ConvergeConfig):

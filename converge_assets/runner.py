@@ -25,13 +25,12 @@ from dagster import (
 )
 
 from . import dagster_patches
-from . import postgres as pq
 from .assets import MIGRATION_RUN, ConvergeTranslator
 from .builder import CLI_TAG, build_definitions
-from .catalog import Catalog, source_catalog
-from .config import ConfigError, ConvergeConfig, SourceConfig, redact
-from .export import process_alive
-from .mysql import MySQLResource
+from .engine import postgres as pq
+from .engine.catalog import Catalog, source_catalog
+from .engine.config import ConfigError, ConvergeConfig, SourceConfig, redact
+from .engine.export import process_alive
 from .partition_status import (
     PARTITION_TAG,
     failure_reasons,
@@ -39,9 +38,9 @@ from .partition_status import (
     step_failures,
     table_statuses,
 )
-from .postgres import PostgresResource
 from .progress import ProgressDisplay
 from .rerun import CUTOVER, ONLY_FAILED, plan_rerun
+from .resources import MySQLResource, PostgresResource
 from .run_assets import failed_table_line
 
 # The terminal shows progress, the summary and every reason; Dagster's events (stack traces

@@ -24,7 +24,6 @@ from dagster import (
     multi_observable_source_asset,
 )
 
-from . import mysql as q
 from .assets import (
     ConvergeTranslator,
     WorkFailed,
@@ -32,10 +31,11 @@ from .assets import (
     mysql_columns,
     run_in_parallel,
 )
-from .catalog import Catalog
-from .config import ConvergeConfig, SourceConfig
-from .mysql import MySQLResource
+from .engine import mysql as q
+from .engine.catalog import Catalog
+from .engine.config import ConvergeConfig, SourceConfig
 from .partition_status import DATA_VERSION_TAG
+from .resources import MySQLResource
 
 MISSING = "missing from MySQL"
 

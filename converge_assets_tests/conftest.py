@@ -27,10 +27,11 @@ from pymysql.constants import CLIENT
 
 from converge_assets.assets import ConvergeTranslator
 from converge_assets.builder import build_definitions
-from converge_assets.catalog import catalog_path, source_catalog, write_catalog
-from converge_assets.config import PROJECT_ROOT, ConvergeConfig, load_config
-from converge_assets.mysql import MySQLResource, discover
+from converge_assets.engine.catalog import catalog_path, source_catalog, write_catalog
+from converge_assets.engine.config import PROJECT_ROOT, ConvergeConfig, load_config
+from converge_assets.engine.mysql import discover
 from converge_assets.partition_status import table_statuses
+from converge_assets.resources import MySQLResource
 from converge_assets.runner import ensure_partition
 
 warnings.filterwarnings("ignore", category=PreviewWarning)

@@ -21,9 +21,9 @@ from psycopg import sql
 
 from converge_assets import checks
 from converge_assets.assets import ConvergeTranslator
-from converge_assets.catalog import Table, catalog_path, load_catalog
-from converge_assets.conversion import quote_mysql
-from converge_assets.manifest import read_manifest
+from converge_assets.engine.catalog import Table, catalog_path, load_catalog
+from converge_assets.engine.conversion import quote_mysql
+from converge_assets.engine.manifest import read_manifest
 from converge_assets_tests.conftest import mysql_connect
 
 TRANSLATOR = ConvergeTranslator()

@@ -14,14 +14,15 @@ import pymysql
 import pytest
 from pymysql.constants import CLIENT
 
-from converge_assets.catalog import Table
-from converge_assets.config import SourceConfig
-from converge_assets.conversion import TablePlan, plan_table, quote_mysql, quote_postgres
-from converge_assets.export import Snapshot
-from converge_assets.mysql import MySQLResource, discover
-from converge_assets.parity import ParityResult, content_parity
-from converge_assets.postgres import PostgresResource, read_target_schema
-from converge_assets.target_schema import TargetTable
+from converge_assets.engine.catalog import Table
+from converge_assets.engine.config import SourceConfig
+from converge_assets.engine.conversion import TablePlan, plan_table, quote_mysql, quote_postgres
+from converge_assets.engine.export import Snapshot
+from converge_assets.engine.mysql import discover
+from converge_assets.engine.parity import ParityResult, content_parity
+from converge_assets.engine.postgres import read_target_schema
+from converge_assets.engine.target_schema import TargetTable
+from converge_assets.resources import MySQLResource, PostgresResource
 
 MYSQL = MySQLResource(url="mysql://root@127.0.0.1:3306")
 POSTGRES = PostgresResource(url="postgresql://postgres@127.0.0.1:5432")

@@ -7,7 +7,7 @@ import pytest
 from dagster import AssetKey, DagsterEventType
 
 from converge_assets import checks
-from converge_assets.manifest import verify_manifest
+from converge_assets.engine.manifest import verify_manifest
 from converge_assets.runner import run_source
 
 GOOD = """

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from converge_assets.conversion import UnsupportedTypePair, plan_table
+from converge_assets.engine.conversion import UnsupportedTypePair, plan_table
 from converge_assets.runner import run_source
 from converge_assets_tests.pair_harness import gis_pair, pair  # noqa: F401 (fixtures)
 

@@ -21,7 +21,7 @@ from dagster import DagsterEventType
 from converge_assets.builder import build_definitions
 from converge_assets.cli import main as converge_main
 from converge_assets.component import ComponentTranslator, ConvergeMigrationComponent
-from converge_assets.config import PROJECT_ROOT, ConfigError, load_config
+from converge_assets.engine.config import PROJECT_ROOT, ConfigError, load_config
 from converge_assets.runner import ensure_partition
 
 COMPONENT = "converge_assets.component.ConvergeMigrationComponent"

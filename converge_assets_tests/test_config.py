@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from converge_assets.config import ConfigError, ServerURL, load_config, parse_config, redact
+from converge_assets.engine.config import ConfigError, ServerURL, load_config, parse_config, redact
 
 SHIPPED = Path(__file__).resolve().parent.parent / "converge.yaml"
 

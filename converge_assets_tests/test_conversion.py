@@ -21,8 +21,8 @@ import pymysql
 import pytest
 from pymysql.constants import CLIENT
 
-from converge_assets.catalog import Column, Table
-from converge_assets.conversion import (
+from converge_assets.engine.catalog import Column, Table
+from converge_assets.engine.conversion import (
     NULL_DIGEST,
     TablePlan,
     UnsupportedTypePair,
@@ -30,8 +30,8 @@ from converge_assets.conversion import (
     quote_mysql,
     quote_postgres,
 )
-from converge_assets.postgres import read_target_schema
-from converge_assets.target_schema import TargetColumn, TargetTable
+from converge_assets.engine.postgres import read_target_schema
+from converge_assets.engine.target_schema import TargetColumn, TargetTable
 from converge_assets_tests.json_oracle import canonical_json, json_equal
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -611,11 +611,10 @@ def test_digests_notice_changes(targets, tmp_path):
 def test_content_parity_compares_jsonb_as_postgres_parses_mysqls_text(targets, tmp_path):
     """The product's check (not the oracle above): every jsonb value of the fixture, escapes,
     big numbers and nesting included, compares equal, and one changed value is named."""
-    from converge_assets.config import SourceConfig
-    from converge_assets.export import Snapshot
-    from converge_assets.mysql import MySQLResource
-    from converge_assets.parity import content_parity
-    from converge_assets.postgres import PostgresResource
+    from converge_assets.engine.config import SourceConfig
+    from converge_assets.engine.export import Snapshot
+    from converge_assets.engine.parity import content_parity
+    from converge_assets.resources import MySQLResource, PostgresResource
 
     table, target, plan = migrate("json_docs", targets, tmp_path)
     source = SourceConfig(name="types", mysql_database=DB, postgres_database=DB)

@@ -11,7 +11,7 @@ from dagster import AssetKey
 
 from converge_assets.assets import ConvergeTranslator, largest_and_smallest_alternating
 from converge_assets.builder import build_definitions
-from converge_assets.config import load_config
+from converge_assets.engine.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,7 @@ import pytest
 from dagster import AssetKey
 
 from converge_assets import checks
-from converge_assets.differences import _csv_value, _quoted
+from converge_assets.engine.differences import _csv_value, _quoted
 from converge_assets_tests.pair_harness import pair  # noqa: F401 (fixture)
 
 KEY = AssetKey(["postgres", "src", "t"])

@@ -7,7 +7,7 @@ import ipaddress
 
 import pytest
 
-from converge_assets.conversion import UnsupportedTypePair, plan_table
+from converge_assets.engine.conversion import UnsupportedTypePair, plan_table
 from converge_assets_tests.pair_harness import pair  # noqa: F401 (fixture)
 
 ADDRESSES = ["0.0.0.0", "255.255.255.255", "1.2.3.4", "10.0.0.1", "127.0.0.1", None]

@@ -225,7 +225,7 @@ def test_failed_count_check_blocks_that_tables_load_only(source, instance, monke
 def test_a_step_per_table_gives_the_same_assets(source, instance):
     import yaml
 
-    from converge_assets.config import load_config
+    from converge_assets.engine.config import load_config
 
     raw = yaml.safe_load(source.config.path.read_text())
     raw["tables_per_step"] = 1

@@ -29,7 +29,7 @@ from dagster import (
 from dagster._core.definitions.reconstruct import ReconstructableRepository
 from psycopg import sql
 
-from converge_assets.config import load_config
+from converge_assets.engine.config import load_config
 from converge_assets.runner import run_source
 from converge_assets_tests.conftest import converge_env, into_the_next_second, postgres_connect
 

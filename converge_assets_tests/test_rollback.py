@@ -10,7 +10,7 @@ import sys
 
 from dagster import AssetKey, DagsterEventType
 
-from converge_assets.config import PROJECT_ROOT
+from converge_assets.engine.config import PROJECT_ROOT
 from converge_assets_tests.conftest import converge
 
 MYSQL_DDL = """

@@ -14,7 +14,7 @@ import pytest
 from dagster import AssetKey, DagsterEventType, DagsterInstance
 
 from converge_assets import checks
-from converge_assets.refusals import RejectedByPostgres, record_at_line
+from converge_assets.engine.refusals import RejectedByPostgres, record_at_line
 from converge_assets_tests.conftest import converge, converge_env, mysql_connect, postgres_connect
 
 # Keys in export order (InnoDB reads a table in primary key order).

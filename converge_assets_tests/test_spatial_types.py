@@ -9,7 +9,7 @@ import struct
 
 import pytest
 
-from converge_assets.conversion import UnsupportedTypePair, plan_table
+from converge_assets.engine.conversion import UnsupportedTypePair, plan_table
 from converge_assets.runner import run_source
 from converge_assets_tests.pair_harness import gis_pair  # noqa: F401 (fixture)
 
@@ -333,8 +333,8 @@ def test_a_polygon_with_holes_fails_its_table_naming_column_and_key(
 
 def test_a_column_named_like_the_point_walk_is_refused():
     """The point walk's ordinality column would shadow a user column of the same name."""
-    from converge_assets.catalog import Column, Table
-    from converge_assets.target_schema import TargetColumn, TargetTable
+    from converge_assets.engine.catalog import Column, Table
+    from converge_assets.engine.target_schema import TargetColumn, TargetTable
 
     table = Table(
         "t",

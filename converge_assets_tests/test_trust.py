@@ -13,7 +13,7 @@ import pytest
 from dagster import AssetCheckKey, AssetKey
 
 from converge_assets import checks
-from converge_assets.config import PROJECT_ROOT
+from converge_assets.engine.config import PROJECT_ROOT
 from converge_assets.partition_status import check_states
 from converge_assets_tests.conftest import (
     converge,

@@ -30,8 +30,9 @@ import pytest
 import yaml
 from psycopg import sql
 
-from converge_assets.catalog import catalog_path, write_catalog
-from converge_assets.mysql import MySQLResource, discover
+from converge_assets.engine.catalog import catalog_path, write_catalog
+from converge_assets.engine.mysql import discover
+from converge_assets.resources import MySQLResource
 from converge_assets_tests.conftest import MYSQL_URL, mysql_connect, postgres_connect
 from demo.seed import EXCLUDED_TABLES, TRANSFORMS, create_demo
 

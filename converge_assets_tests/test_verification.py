@@ -8,7 +8,7 @@ import pytest
 from dagster import AssetCheckKey, AssetKey
 
 from converge_assets import checks
-from converge_assets.manifest import (
+from converge_assets.engine.manifest import (
     ManifestEntry,
     entry_for,
     manifest_path,
@@ -141,8 +141,8 @@ def test_log_records_completed_for_a_clean_run_and_failed_for_a_broken_one(
 
 
 def test_rollback_job_restores_exactly_the_tables_the_run_loaded(make_source, instance):
-    from converge_assets.postgres import PostgresResource
-    from converge_assets.rollback import RollbackRefused, rollback_source
+    from converge_assets.engine.rollback import RollbackRefused, rollback_source
+    from converge_assets.resources import PostgresResource
 
     source = make_source(MYSQL_DDL, POSTGRES_DDL, exclude=["untouched"])
     source.postgres("INSERT INTO untouched VALUES (5)")

@@ -33,8 +33,8 @@ from .catalog import Table
 from .config import SourceConfig
 from .conversion import ColumnPlan, TablePlan
 from .files import write_atomically
-from .mysql import MySQLResource
-from .postgres import PostgresResource
+from .mysql import MySQLServer
+from .postgres import PostgresServer
 
 BUCKETS = 256
 SAMPLE = 20  # differing keys named, and their rows read side by side
@@ -160,7 +160,7 @@ def _text(value: str | bytes) -> str:
 
 
 def source_fingerprint(
-    mconn, postgres: PostgresResource, source: SourceConfig, table: Table, plan: TablePlan
+    mconn, postgres: PostgresServer, source: SourceConfig, table: Table, plan: TablePlan
 ) -> SourceFingerprint:
     """Bucket sums of the MySQL rows, in `mconn`'s current transaction (the snapshot).
 
@@ -210,8 +210,8 @@ def _lines(mconn, query: str, table: Table) -> Iterator[list[bytes]]:
 
 
 def content_parity(
-    mysql: MySQLResource,
-    postgres: PostgresResource,
+    mysql: MySQLServer,
+    postgres: PostgresServer,
     source: SourceConfig,
     table: Table,
     schema: str,
@@ -272,8 +272,8 @@ def content_parity(
 
 
 def differing_keys(
-    mysql: MySQLResource,
-    postgres: PostgresResource,
+    mysql: MySQLServer,
+    postgres: PostgresServer,
     source: SourceConfig,
     table: Table,
     schema: str,

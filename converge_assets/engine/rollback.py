@@ -10,13 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import psycopg
-from dagster import Config, OpExecutionContext, job, op
 
 from . import postgres as pq
 from .config import ConvergeConfig, SourceConfig
 from .fk_order import ForeignKeyCycle, load_order
 from .migration_log import append_event, make_event
-from .postgres import LoadRecord, PostgresResource
+from .postgres import LoadRecord, PostgresServer
 
 
 class RollbackRefused(Exception):
@@ -92,7 +91,7 @@ def _why_blocked(record: LoadRecord, latest: LoadRecord | None) -> str | None:
 def rollback_source(
     config: ConvergeConfig,
     source: SourceConfig,
-    postgres: PostgresResource,
+    postgres: PostgresServer,
     run: str,
     *,
     force: bool = False,
@@ -244,34 +243,3 @@ def describe_plan(plan: RollbackPlan) -> list[str]:
 def outcome_lines(outcome: RollbackOutcome) -> list[str]:
     lines = [f"{r.table}: restored {r.rows} row(s) (had {r.had})" for r in outcome.restored]
     return lines + [f"{t}: left as it is ({why})" for t, why in outcome.skipped.items()]
-
-
-class RollbackConfig(Config):
-    run: str  # the migration run being rolled back
-    force: bool = False  # restore the other tables when a later run loaded some of them
-
-
-def build_rollback_job(settings: ConvergeConfig, source: SourceConfig, postgres_key: str):
-    @op(name=f"rollback_{source.name}_tables", required_resource_keys={postgres_key})
-    def _rollback(context: OpExecutionContext, config: RollbackConfig) -> None:
-        outcome = rollback_source(
-            settings,
-            source,
-            getattr(context.resources, postgres_key),
-            config.run,
-            force=config.force,
-        )
-        for line in outcome_lines(outcome):
-            context.log.info(line)
-
-    @job(
-        name=f"rollback_{source.name}",
-        description=(
-            f"Restores each table a run of {source.name} loaded to its rows before that run, "
-            "in one transaction; refuses tables a later run loaded."
-        ),
-    )
-    def _job():
-        _rollback()
-
-    return _job

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import psycopg
-from dagster import ConfigurableResource
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
@@ -22,7 +21,8 @@ class TargetError(Exception):
     """An error from the PostgreSQL side, with the password scrubbed from its text."""
 
 
-class PostgresResource(ConfigurableResource):
+@dataclass(frozen=True)
+class PostgresServer:
     """A PostgreSQL server. `url` comes from an environment variable (`EnvVar`)."""
 
     url: str
@@ -56,7 +56,7 @@ class PostgresResource(ConfigurableResource):
 
 
 @contextlib.contextmanager
-def run_lock(postgres: PostgresResource, database: str, name: str) -> Iterator[bool]:
+def run_lock(postgres: PostgresServer, database: str, name: str) -> Iterator[bool]:
     """A session advisory lock on the target database, held while the block runs: whether it
     was taken (False: another process holds it). The server frees it if the process dies."""
     with postgres.connect(database) as conn:

@@ -6,10 +6,10 @@ import contextlib
 import functools
 import ssl
 from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 
 import pymysql
 import pymysql.cursors
-from dagster import ConfigurableResource
 from pymysql.constants import COMMAND, CR
 
 from .catalog import Catalog, Column, Table
@@ -37,7 +37,8 @@ def _tls_options(mode: str) -> dict:
     return {}  # preferred: pymysql's default (TLS when the server offers it)
 
 
-class MySQLResource(ConfigurableResource):
+@dataclass(frozen=True)
+class MySQLServer:
     """A MySQL/MariaDB server. `url` comes from an environment variable (`EnvVar`), so the UI
     shows the variable's name, never its value."""
 

@@ -29,8 +29,8 @@ from . import postgres as pq
 from .catalog import Table
 from .config import SourceConfig, redact
 from .conversion import TablePlan
-from .mysql import MySQLResource, SourceError
-from .postgres import PostgresResource, TargetError
+from .mysql import MySQLServer, SourceError
+from .postgres import PostgresServer, TargetError
 
 READ = 65536  # characters of a value read from each server
 SHOWN = 100  # characters of a value shown; a longer one shows a window of this many
@@ -118,8 +118,8 @@ class RowDifferences:
 
 
 def read_differences(
-    mysql: MySQLResource,
-    postgres: PostgresResource,
+    mysql: MySQLServer,
+    postgres: PostgresServer,
     source: SourceConfig,
     table: Table,
     schema: str,

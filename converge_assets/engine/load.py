@@ -24,7 +24,7 @@ import psycopg
 from . import postgres as q
 from .config import redact
 from .manifest import ManifestEntry
-from .postgres import PostgresResource
+from .postgres import PostgresServer
 from .refusals import RejectedByPostgres
 from .target_schema import ForeignKey, TargetTable
 
@@ -51,7 +51,7 @@ class LoadResult:
 
 
 def load_table(
-    postgres: PostgresResource,
+    postgres: PostgresServer,
     database: str,
     target: TargetTable,
     csv_path: Path,
@@ -193,7 +193,7 @@ class SourceLoadFailed(Exception):
 
 
 def load_in_foreign_key_order(
-    postgres: PostgresResource,
+    postgres: PostgresServer,
     database: str,
     items: list[LoadItem],
     order: list[str],

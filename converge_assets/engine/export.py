@@ -21,7 +21,7 @@ from .catalog import Table
 from .config import SourceConfig
 from .conversion import TablePlan, quote_mysql
 from .files import private_dir
-from .mysql import MySQLResource
+from .mysql import MySQLServer
 from .parity import SourceFingerprint, source_fingerprint
 from .refusals import RefusedValue, diagnose_export, key_columns
 
@@ -67,7 +67,7 @@ class Snapshot:
 
     def __init__(
         self,
-        mysql: MySQLResource,
+        mysql: MySQLServer,
         source: SourceConfig,
         table: Table,
         plan: TablePlan,
@@ -201,7 +201,7 @@ class Snapshot:
 
 
 def export_table(
-    mysql: MySQLResource,
+    mysql: MySQLServer,
     source: SourceConfig,
     table: Table,
     plan: TablePlan,

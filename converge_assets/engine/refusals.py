@@ -20,7 +20,7 @@ from . import mysql as q
 from .catalog import Table
 from .config import SourceConfig
 from .conversion import TablePlan, quote_mysql
-from .mysql import MySQLResource
+from .mysql import MySQLServer
 
 _BINARY = {"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob"}
 
@@ -88,7 +88,7 @@ def key_columns(table: Table) -> list[str]:
 
 
 def diagnose_export(
-    mysql: MySQLResource, source: SourceConfig, table: Table, plan: TablePlan
+    mysql: MySQLServer, source: SourceConfig, table: Table, plan: TablePlan
 ) -> RefusedValue:
     """A row's line came back NULL: find which column refused which row, in key order."""
     db = source.mysql_database
@@ -115,7 +115,7 @@ def diagnose_export(
 
 
 def diagnose_load(
-    mysql: MySQLResource,
+    mysql: MySQLServer,
     source: SourceConfig,
     table: Table,
     plan: TablePlan,

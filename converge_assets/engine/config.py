@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = PROJECT_ROOT / "converge.yaml"
 DEFAULT_MYSQL_URL = "mysql://root@127.0.0.1:3306"
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432"
