@@ -23,7 +23,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from converge_assets import postgres as q
+from converge_assets.engine import postgres as q
 from converge_assets.resources import PostgresResource
 
 URL = "postgresql://postgres@127.0.0.1:5432"

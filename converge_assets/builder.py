@@ -21,7 +21,7 @@ from dagster import (
     run_failure_sensor,
 )
 
-from .assets import ConvergeTranslator, build_table_assets
+from .assets import build_table_assets
 from .engine.catalog import source_catalog
 from .engine.config import DEFAULT_MYSQL_URL, DEFAULT_POSTGRES_URL, ConvergeConfig
 from .partition_status import PARTITION_TAG
@@ -30,6 +30,7 @@ from .resources import MySQLResource, PostgresResource
 from .rollback_job import build_rollback_job
 from .run_assets import build_manifest_asset, build_migration_run_asset, build_target_schema_asset
 from .source_assets import build_source_table_assets
+from .translator import ConvergeTranslator
 
 # Partitioned asset checks (preview) and multi_observable_source_asset (beta) are Dagster 1.13
 # features we rely on knowingly.

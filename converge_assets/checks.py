@@ -9,20 +9,16 @@ from __future__ import annotations
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue
 
 from .engine.preflight import Finding
+from .engine.tables import RowCounts
 
-EXPORT_ROW_COUNT = "export_row_count"
-LOAD_ROW_COUNT = "load_row_count"
+ROW_COUNT = "row_count"
 CONTENT_PARITY = "content_parity"
 MANIFEST = "manifest_matches_files"
 SCHEMA_PREFLIGHT = "schema_preflight"
 FOREIGN_KEYS = "foreign_keys"
 SEQUENCES = "sequences"
 SOURCE_DRIFT = "source_drift"
-ACCEPTED_BY_POSTGRES = "accepted_by_postgres"
-TABLE_PREFLIGHT = "table_preflight"
-# the checks of every export asset
-EXPORT_CHECKS = (TABLE_PREFLIGHT, EXPORT_ROW_COUNT, ACCEPTED_BY_POSTGRES)
-LOAD_CHECKS = (LOAD_ROW_COUNT, CONTENT_PARITY)  # the checks of every load asset
+LOAD_CHECKS = (ROW_COUNT, CONTENT_PARITY)  # the checks of every load asset
 
 
 def markdown_table(header: list[str], rows: list[list[object]]) -> MetadataValue:
@@ -34,44 +30,23 @@ def markdown_table(header: list[str], rows: list[list[object]]) -> MetadataValue
     return MetadataValue.md("\n".join(lines))
 
 
-def export_row_count(key: AssetKey, written: int, snapshot_count: int) -> AssetCheckResult:
-    """Rows written to the CSV = exact COUNT(*) in the export's own snapshot."""
+def row_count(key: AssetKey, counts: RowCounts) -> AssetCheckResult:
+    """MySQL's exact COUNT(*) in the export's snapshot = CSV rows = rows COPY loaded =
+    PostgreSQL's count(*) in the load's own transaction."""
     return AssetCheckResult(
         asset_key=key,
-        check_name=EXPORT_ROW_COUNT,
-        passed=written == snapshot_count,
-        metadata={"csv_rows": written, "mysql_count_in_snapshot": snapshot_count},
+        check_name=ROW_COUNT,
+        passed=counts.equal,
+        metadata={
+            "mysql_count_in_snapshot": counts.mysql,
+            "csv_rows": counts.csv,
+            "rows_copied": counts.copied,
+            "postgres_count": counts.postgres,
+        },
         description=None
-        if written == snapshot_count
-        else f"CSV has {written} rows, MySQL counted {snapshot_count} in the same snapshot",
-    )
-
-
-def accepted_by_postgres(key: AssetKey, refused: str | None) -> AssetCheckResult:
-    """The CSV holds no value PostgreSQL's COPY refuses (the export leaves those values to
-    PostgreSQL's input functions; `refused` names the first one's column and row)."""
-    return AssetCheckResult(
-        asset_key=key,
-        check_name=ACCEPTED_BY_POSTGRES,
-        passed=refused is None,
-        metadata={"refused": refused} if refused else {},
-        description=refused,
-    )
-
-
-def load_row_count(
-    key: AssetKey, csv_rows: int, copied: int, target_count: int
-) -> AssetCheckResult:
-    """Rows loaded = CSV rows = PostgreSQL count(*)."""
-    passed = csv_rows == copied == target_count
-    return AssetCheckResult(
-        asset_key=key,
-        check_name=LOAD_ROW_COUNT,
-        passed=passed,
-        metadata={"csv_rows": csv_rows, "rows_copied": copied, "postgres_count": target_count},
-        description=None
-        if passed
-        else f"CSV {csv_rows} rows, COPY {copied}, PostgreSQL count(*) {target_count}",
+        if counts.equal
+        else f"MySQL counted {counts.mysql} in the export's snapshot, CSV {counts.csv} rows, "
+        f"COPY {counts.copied}, PostgreSQL count(*) {counts.postgres}",
     )
 
 
@@ -114,30 +89,9 @@ def content_parity_unavailable(key: AssetKey, reason: str) -> AssetCheckResult:
     )
 
 
-def table_preflight(key: AssetKey, findings: list[Finding]) -> AssetCheckResult:
-    """The live MySQL table is the one the catalog describes and its live PostgreSQL table
-    can take every column: checked just before the table moves."""
-    return AssetCheckResult(
-        asset_key=key,
-        check_name=TABLE_PREFLIGHT,
-        passed=not findings,
-        metadata={
-            "findings": markdown_table(
-                ["column", "finding"], [[f.column or "(table)", f.finding] for f in findings]
-            )
-        }
-        if findings
-        else {},
-        description="; ".join(
-            f"{f.column}: {f.finding}" if f.column else f.finding for f in findings
-        )
-        or None,
-    )
-
-
 def schema_preflight(key: AssetKey, findings: list[Finding], tables: int) -> AssetCheckResult:
     """Every finding of every table of the source. It blocks nothing itself: each table's own
-    `table_preflight` stops that table alone."""
+    live preflight, just before it moves, stops that table alone (its export fails)."""
     blocking = [f for f in findings if f.blocking]
     blocked = sorted({f.table for f in blocking})
     rows = [[f.table, f.column, f.finding, "yes" if f.blocking else "no"] for f in findings]

@@ -21,9 +21,9 @@ from typing import Literal
 import dagster as dg
 from pydantic import BaseModel, Field
 
-from .assets import ConvergeTranslator
 from .engine.catalog import catalog_path, source_catalog
 from .engine.config import ConfigError, ConvergeConfig, parse_config
+from .translator import ConvergeTranslator
 
 DEFS_YAML = "defs.yaml"
 

@@ -6,11 +6,10 @@ from pathlib import Path
 
 from dagster import ComponentTree, Definitions, JobDefinition
 
-from . import dagster_patches
-from .assets import ConvergeTranslator
 from .builder import build_definitions
 from .component import ConvergeMigrationComponent
 from .engine.config import ConfigError, ConvergeConfig, load_config
+from .translator import ConvergeTranslator
 
 
 def code_location(config: ConvergeConfig, tree: ComponentTree) -> Definitions:
@@ -28,7 +27,6 @@ def code_location(config: ConvergeConfig, tree: ComponentTree) -> Definitions:
     return Definitions.merge(build_definitions(config), tree.build_defs(tree.defs_module_path))
 
 
-dagster_patches.apply()  # measured fixes, in every process that runs this location's steps
 defs = code_location(load_config(), ComponentTree.for_project(Path(__file__).resolve().parent))
 
 

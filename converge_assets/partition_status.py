@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from dagster import (
     AssetCheckEvaluation,
@@ -27,9 +26,7 @@ from dagster import (
 from . import checks
 from .engine.catalog import Table
 from .engine.config import SourceConfig
-
-if TYPE_CHECKING:
-    from .assets import ConvergeTranslator
+from .translator import ConvergeTranslator
 
 # Dagster's data-version tags, as it writes them on every materialisation and observation
 # (test_definitions.py checks them against what Dagster records).
@@ -38,7 +35,7 @@ CODE_VERSION_TAG = "dagster/code_version"
 INPUT_VERSION_TAG = "dagster/input_data_version/"  # + the input's key
 NEVER_OBSERVED = "INITIAL"  # Dagster's input version of a source asset never observed
 PARTITION_TAG = "dagster/partition"  # the run partition of a Dagster run, as the UI shows it
-# A table step's Failure metadata: {table: reason} for every table that failed in it.
+# A table step's Failure metadata: {table: TableFailure as a dict} for every table that failed.
 FAILED_TABLES = "failed_tables"
 
 
@@ -52,6 +49,7 @@ class TableStatus:
     checks: Mapping[AssetCheckKey, CheckState]  # each check's latest word
     problems: tuple[str, ...]  # short: "not loaded", "content_parity failed"
     reasons: tuple[str, ...] = ()  # why, in the failed checks' own words
+    failure: TableFailure | None = None  # what its latest failed step said, while unfinished
 
     @property
     def exported_rows(self) -> int | None:
@@ -67,10 +65,10 @@ class TableStatus:
         if not self.problems:
             return "ok"
         failed = [k.name for k, record in self.checks.items() if _failed(record)]
-        if checks.TABLE_PREFLIGHT in failed:
-            return "blocked by table_preflight"
         if failed:
             return ", ".join(failed) + " failed"
+        if self.failure is not None:
+            return "blocked" if self.failure.blocked else "failed"
         return next(
             (p for p in self.problems if p in ("not exported", "not loaded")),
             "checks not evaluated",
@@ -78,12 +76,22 @@ class TableStatus:
 
     @property
     def export_needed(self) -> bool:
-        """A CSV that is missing or failed one of its checks (a miscount, a value PostgreSQL
-        refused) is exported again; one that only waits for its load is not."""
-        return self.exported_rows is None or any(
-            key.name in checks.EXPORT_CHECKS and _failed(record)
-            for key, record in self.checks.items()
+        """A CSV that is missing or cannot be loaded as it is (its export failed, PostgreSQL
+        refused one of its values) is exported again; one that only waits for its load is not."""
+        return self.exported_rows is None or (
+            self.failure is not None and self.failure.export_again
         )
+
+
+@dataclass(frozen=True)
+class TableFailure:
+    """What a table step's failure said of one table: why; whether its live preflight stopped
+    it before it moved; whether its CSV cannot be loaded as it is (the export failed, or
+    PostgreSQL refused one of its values), so that a re-run exports it again."""
+
+    reason: str
+    blocked: bool = False
+    export_again: bool = True
 
 
 def latest_materialization(
@@ -204,10 +212,10 @@ def table_statuses(
     materialized = latest_materializations(
         instance, [key for pair in keys_by_table.values() for key in pair], run
     )
+    failures = table_failures(instance, translator.table_step_name(source.name), run)
     check_keys = {
-        table: [AssetCheckKey(export_key, name) for name in checks.EXPORT_CHECKS]
-        + [AssetCheckKey(load_key, name) for name in checks.LOAD_CHECKS]
-        for table, (export_key, load_key) in keys_by_table.items()
+        table: [AssetCheckKey(load_key, name) for name in checks.LOAD_CHECKS]
+        for table, (_, load_key) in keys_by_table.items()
     }
     states = check_states(
         instance, [k for keys in check_keys.values() for k in keys], run, excluding_run_id
@@ -242,6 +250,7 @@ def table_statuses(
                 table_states,
                 tuple(problems),
                 reasons,
+                failures.get(table.name) if problems else None,
             )
         )
     return statuses
@@ -279,13 +288,13 @@ def step_failures(instance: DagsterInstance, run_id: str) -> list[DagsterEvent]:
     return [record.event_log_entry.dagster_event for record in records]
 
 
-def failure_reasons(
+def table_failures(
     instance: DagsterInstance, step_prefix: str, run: str, newest_runs: int = 10
-) -> dict[str, str]:
-    """{table: why it failed} from the table steps (`step_prefix`...) of the partition's newest
+) -> dict[str, TableFailure]:
+    """{table: its failure} from the table steps (`step_prefix`...) of the partition's newest
     Dagster runs that failed, the newest word on each table first: what a table step's Failure
-    recorded for the tables that raised (a blocked table, a refused value, a lost server)."""
-    reasons: dict[str, str] = {}
+    recorded for the tables that failed (a blocked table, a refused value, a lost server)."""
+    failures: dict[str, TableFailure] = {}
     runs = instance.get_runs(
         filters=RunsFilter(tags={PARTITION_TAG: run}, statuses=[DagsterRunStatus.FAILURE]),
         limit=newest_runs,
@@ -295,9 +304,9 @@ def failure_reasons(
             user = event.step_failure_data.user_failure_data
             value = user.metadata.get(FAILED_TABLES) if user is not None else None
             if (event.step_key or "").startswith(step_prefix) and value is not None:
-                for table, reason in value.value.items():
-                    reasons.setdefault(table, reason)
-    return reasons
+                for table, said in value.value.items():
+                    failures.setdefault(table, TableFailure(**said))
+    return failures
 
 
 def current_version(instance: DagsterInstance, key: AssetKey) -> str | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from dagster import DagsterEventType, DagsterInstance, RunsFilter
 
-from .assets import SYSTEMS, ConvergeTranslator
+from .translator import SYSTEMS, ConvergeTranslator
 
 
 @dataclass
@@ -82,9 +82,7 @@ class ProgressDisplay:
             if not runs:
                 return
             self.run_id = runs[0].run_id
-        connection = self.instance.event_log_storage.get_records_for_run(
-            self.run_id, cursor=self.cursor, limit=1000
-        )
+        connection = self.instance.get_records_for_run(self.run_id, cursor=self.cursor, limit=1000)
         self.cursor = connection.cursor
         for record in connection.records:
             entry = record.event_log_entry

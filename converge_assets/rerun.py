@@ -28,7 +28,6 @@ from dagster import (
     op,
 )
 
-from .assets import MIGRATION_RUN, ConvergeTranslator
 from .engine.catalog import Catalog
 from .engine.config import ConvergeConfig, SourceConfig
 from .partition_status import (
@@ -38,6 +37,7 @@ from .partition_status import (
     unfinished_assets,
 )
 from .source_assets import observe_tables, source_observation
+from .translator import MIGRATION_RUN, ConvergeTranslator
 
 ONLY_FAILED, CUTOVER = "only_failed", "cutover"
 RERUN_TAG = "converge/rerun"  # only_failed or cutover: on the re-run job's run and the one it ran
@@ -138,7 +138,11 @@ def _planning_job(
     name = translator.rerun_job_name(source.name, kind)
     migrate_job = translator.migrate_job_name(source.name)
 
-    @op(name=f"{name}_plan_and_run", required_resource_keys={mysql_key})
+    # Only the cutover observes MySQL.
+    @op(
+        name=f"{name}_plan_and_run",
+        required_resource_keys={mysql_key} if kind == CUTOVER else set(),
+    )
     def _plan_and_run(context: OpExecutionContext) -> Iterator[Output]:
         if kind == CUTOVER:
             for observed in observe_tables(

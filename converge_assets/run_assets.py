@@ -21,7 +21,6 @@ from dagster import (
 )
 
 from . import checks
-from .assets import MIGRATION_RUN, ConvergeTranslator, access_findings
 from .checks import markdown_table
 from .engine import mysql as mq
 from .engine import postgres as pq
@@ -38,14 +37,15 @@ from .engine.preflight import (
     unknown_exclusions,
 )
 from .engine.refusals import format_key, key_columns
+from .engine.tables import access_findings
 from .engine.target_schema import TargetTable
 from .partition_status import (
     TableStatus,
-    failure_reasons,
     run_check_problems,
     table_statuses,
 )
 from .source_assets import observe_tables, source_observation
+from .translator import MIGRATION_RUN, ConvergeTranslator
 
 
 def log_path(config: ConvergeConfig):
@@ -129,7 +129,8 @@ def build_target_schema_asset(
                 "definitions against the catalog, every CSV column in its target, every NOT NULL "
                 "target column fed and free of NULLs, every type pair supported, every right the "
                 "loading role needs (with the GRANT that gives it). It blocks no "
-                "table itself: each table's own table_preflight stops that table alone.",
+                "table itself: each table's own live preflight, just before it moves, stops that table "
+                "alone (its export fails, naming the findings).",
             )
         ],
         description=(
@@ -375,7 +376,6 @@ def build_migration_run_asset(
         drift_check = checks.source_drift(key, drift)
 
         statuses = table_statuses(context.instance, catalog.tables, translator, source, run)
-        reasons = failure_reasons(context.instance, f"{source.name}_tables", run)
         failed_tables = [s for s in statuses if s.problems]
         failed_checks = run_check_problems(context.instance, translator, source, run) + [
             f"{c.check_name}: {c.description or 'failed'}"
@@ -383,7 +383,7 @@ def build_migration_run_asset(
             if not c.passed
         ]
         drifted = [table for table, _, _ in drift]
-        status, message = verdict(statuses, reasons, failed_checks, drifted)
+        status, message = verdict(statuses, failed_checks, drifted)
         moved, carried = moved_and_carried_over(statuses, context.run.run_id)
         message = f"moved {len(moved)}, carried over {len(carried)}; {message}"
         context.log.info(f"{source.name} run {run}: {message}")
@@ -410,7 +410,7 @@ def build_migration_run_asset(
                             s.exported_rows,
                             s.loaded_rows,
                             "; ".join(s.problems) or "none",
-                            "; ".join(table_reasons(s, reasons)),
+                            "; ".join(table_reasons(s)),
                         ]
                         for s in statuses
                     ],
@@ -436,23 +436,22 @@ def moved_and_carried_over(statuses: list[TableStatus], run_id: str) -> tuple[li
     return moved, [s.table for s in statuses if s.table not in moved and s.loaded is not None]
 
 
-def table_reasons(status: TableStatus, reasons: dict[str, str]) -> list[str]:
+def table_reasons(status: TableStatus) -> list[str]:
     """Why a table failed: what its step said, then what its failed checks said that the step
     did not already say."""
-    said = reasons.get(status.table)
+    said = status.failure.reason if status.failure else None
     checks_said = [r for r in status.reasons if not (said and r.split(": ", 1)[-1] in said)]
     return [said, *checks_said] if said else checks_said
 
 
-def failed_table_line(status: TableStatus, reasons: dict[str, str]) -> str:
+def failed_table_line(status: TableStatus) -> str:
     """`table: why` for a failed table (what is missing, when nothing said why)."""
-    why = table_reasons(status, reasons) or status.problems
+    why = table_reasons(status) or status.problems
     return f"{status.table}: {'; '.join(why)}"
 
 
 def verdict(
     statuses: list[TableStatus],
-    reasons: dict[str, str],
     failed_checks: list[str],
     drifted: list[str],
 ) -> tuple[str, str]:
@@ -467,7 +466,7 @@ def verdict(
                 "--changed-only"
             )
         return "completed", f"{len(statuses)} table(s) exported, loaded and verified"
-    parts = [failed_table_line(s, reasons) for s in failed]
+    parts = [failed_table_line(s) for s in failed]
     message = f"{len(failed)} table(s) failed" + "".join(f"; {p}" for p in parts)
     if failed_checks:
         message += f"; failed checks: {'; '.join(failed_checks)}"

@@ -24,8 +24,6 @@ from dagster import (
     execute_job,
 )
 
-from . import dagster_patches
-from .assets import MIGRATION_RUN, ConvergeTranslator
 from .builder import CLI_TAG, build_definitions
 from .engine import postgres as pq
 from .engine.catalog import Catalog, source_catalog
@@ -33,7 +31,6 @@ from .engine.config import ConfigError, ConvergeConfig, SourceConfig, redact
 from .engine.export import process_alive
 from .partition_status import (
     PARTITION_TAG,
-    failure_reasons,
     latest_materialization,
     step_failures,
     table_statuses,
@@ -42,6 +39,8 @@ from .progress import ProgressDisplay
 from .rerun import CUTOVER, ONLY_FAILED, plan_rerun
 from .resources import MySQLResource, PostgresResource
 from .run_assets import failed_table_line
+from .storage_connections import hold_storage_connections
+from .translator import MIGRATION_RUN, ConvergeTranslator
 
 # The terminal shows progress, the summary and every reason; Dagster's events (stack traces
 # included) stay in the instance, where the UI shows them.
@@ -64,13 +63,9 @@ class RunRefused(Exception):
 
 
 def open_instance() -> DagsterInstance:
-    """The instance of DAGSTER_HOME, holding its storage connections open. Events Dagster can
-    batch (a run's planned events) are stored in batches (see dagster_patches); the setting
-    reaches the run's step processes too."""
-    os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", "10000")
-    dagster_patches.apply()
+    """The instance of DAGSTER_HOME, holding its storage connections open."""
     instance = instance_of_dagster_home()
-    dagster_patches.hold_storage_connections(instance)
+    hold_storage_connections(instance)
     return instance
 
 
@@ -268,7 +263,7 @@ def _run_source(
 # Dagster's multiprocess executor preloads its own module first; starting the server with the
 # same list early makes the executor find it running.
 STEP_PROCESS_MODULE = "converge_assets.step_processes"
-STEP_PROCESS_PRELOAD = ["dagster._core.executor.multiprocess", STEP_PROCESS_MODULE]
+STEP_PROCESS_PRELOAD = [STEP_PROCESS_MODULE]
 
 
 def start_step_process_server() -> None:
@@ -350,9 +345,8 @@ def print_summary(instance, catalog, translator, source, run_key: str, run_id: s
 def failure_lines(instance, source, run_key: str, run_id: str, failed, verdict) -> list[str]:
     """Why, in one line each: every failed table, every failed step that is not a table step
     (the preflight asset, the manifest), every failed or warning check of the verdict."""
-    table_step = f"{source.name}_tables"
-    reasons = failure_reasons(instance, table_step, run_key)
-    lines = [failed_table_line(s, reasons) for s in failed]
+    table_step = ConvergeTranslator().table_step_name(source.name)
+    lines = [failed_table_line(s) for s in failed]
     lines += [
         f"{step.replace('__', '/')}: {description}"  # the step of asset a/b is a__b
         for step, description in failure_descriptions(instance, run_id)

@@ -24,18 +24,14 @@ from dagster import (
     multi_observable_source_asset,
 )
 
-from .assets import (
-    ConvergeTranslator,
-    WorkFailed,
-    column_schema,
-    mysql_columns,
-    run_in_parallel,
-)
+from .assets import column_schema, mysql_columns
 from .engine import mysql as q
 from .engine.catalog import Catalog
 from .engine.config import ConvergeConfig, SourceConfig
+from .engine.tables import Raised, in_threads
 from .partition_status import DATA_VERSION_TAG
 from .resources import MySQLResource
+from .translator import ConvergeTranslator
 
 MISSING = "missing from MySQL"
 
@@ -90,10 +86,10 @@ def observe_tables(
             )
 
         ordered = sorted(tables, key=lambda t: (-sizes.get(t, 0), t))
-        for event in run_in_parallel(ordered, observe, parallel):
-            if isinstance(event, WorkFailed) and is_missing_table(event.error):
+        for event in in_threads(ordered, observe, parallel):
+            if isinstance(event, Raised) and is_missing_table(event.error):
                 yield TableVersion(event.item, MISSING, {"missing": str(event.error)})
-            elif isinstance(event, WorkFailed):
+            elif isinstance(event, Raised):
                 raise event.error
             else:
                 yield event

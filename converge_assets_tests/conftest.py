@@ -25,14 +25,14 @@ from dagster import DagsterInstance, PreviewWarning, instance_for_test
 from psycopg import sql
 from pymysql.constants import CLIENT
 
-from converge_assets.assets import ConvergeTranslator
 from converge_assets.builder import build_definitions
 from converge_assets.engine.catalog import catalog_path, source_catalog, write_catalog
 from converge_assets.engine.config import PROJECT_ROOT, ConvergeConfig, load_config
 from converge_assets.engine.mysql import discover
-from converge_assets.partition_status import table_statuses
+from converge_assets.partition_status import table_failures, table_statuses
 from converge_assets.resources import MySQLResource
 from converge_assets.runner import ensure_partition
+from converge_assets.translator import ConvergeTranslator
 
 warnings.filterwarnings("ignore", category=PreviewWarning)
 
@@ -95,6 +95,11 @@ class Source:
             self.config.source(self.name),
             run,
         )
+
+    def failures(self, instance: DagsterInstance, run: str = "run1"):
+        """{table: TableFailure}: what the partition's failed table steps said of each table."""
+        step = ConvergeTranslator().table_step_name(self.name)
+        return table_failures(instance, step, run)
 
     def set_options(self, **options) -> None:
         """Change the source's settings in its config file (no new discover)."""

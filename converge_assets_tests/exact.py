@@ -20,10 +20,10 @@ from dagster import AssetCheckKey
 from psycopg import sql
 
 from converge_assets import checks
-from converge_assets.assets import ConvergeTranslator
 from converge_assets.engine.catalog import Table, catalog_path, load_catalog
 from converge_assets.engine.conversion import quote_mysql
 from converge_assets.engine.manifest import read_manifest
+from converge_assets.translator import ConvergeTranslator
 from converge_assets_tests.conftest import mysql_connect
 
 TRANSLATOR = ConvergeTranslator()

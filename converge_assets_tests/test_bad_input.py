@@ -4,7 +4,7 @@ its target keeps the rows it had; every other table of the run loads; the run fa
 from __future__ import annotations
 
 import pytest
-from dagster import AssetKey, DagsterEventType
+from dagster import AssetKey
 
 from converge_assets import checks
 from converge_assets.engine.manifest import verify_manifest
@@ -101,17 +101,10 @@ def test_bad_value_fails_only_its_table_naming_column_and_key(
     assert not [p for p in run_dir.iterdir() if p.name.endswith(".tmp")]
     if (run_dir / "bad.csv").exists():
         assert not [p for p in verify_manifest(run_dir, ["bad"]) if p.table == "bad"]
-        # Refused by the load: the CSV's own check says so, naming the row, so that Dagster's
-        # "re-execute from asset failure" exports it again once the value is fixed.
-        (accepted,) = [
-            e.dagster_event.event_specific_data
-            for e in instance.all_logs(
-                instance.get_runs()[-1].run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION
-            )
-            if e.dagster_event.event_specific_data.check_name == checks.ACCEPTED_BY_POSTGRES
-            and e.dagster_event.event_specific_data.asset_key == AssetKey(["csv", "src", "bad"])
-        ]
-        assert not accepted.passed and key in accepted.description
+        # Refused by the load: its failure says so, naming the row, and marks the CSV to be
+        # exported again by a re-run once the value is fixed.
+        refused = source.failures(instance, "r1")["bad"]
+        assert refused.export_again and key in refused.reason
     assert "migration failed" in capsys.readouterr().out
 
 

@@ -6,9 +6,9 @@ import json
 
 from dagster import AssetKey
 
-from converge_assets.assets import ConvergeTranslator
 from converge_assets.partition_status import current_version, input_version, latest_materialization
 from converge_assets.runner import run_source
+from converge_assets.translator import ConvergeTranslator
 
 TABLES = ["alpha", "beta", "gamma", "delta"]
 MYSQL_DDL = "\n".join(

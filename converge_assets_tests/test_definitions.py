@@ -9,9 +9,10 @@ from pathlib import Path
 
 from dagster import AssetKey
 
-from converge_assets.assets import ConvergeTranslator, largest_and_smallest_alternating
 from converge_assets.builder import build_definitions
 from converge_assets.engine.config import load_config
+from converge_assets.engine.tables import largest_and_smallest_alternating
+from converge_assets.translator import ConvergeTranslator
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,11 +13,13 @@ import datetime as dt
 import json
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from pathlib import Path
 
 import pymysql
 import pytest
 
 from converge_assets import checks
+from converge_assets.engine.tables import RunFiles
 from converge_assets.runner import run_source
 from converge_assets_tests.conftest import mysql_connect
 from converge_assets_tests.exact import (
@@ -249,8 +251,9 @@ def test_every_odd_name_moves_exactly_with_every_check_green(odd_source, instanc
 def test_lookalike_names_get_distinct_asset_keys_and_files():
     names = [s.table for s in ALL]
     keys = {TRANSLATOR.load_key("src", n) for n in names}
-    files = {TRANSLATOR.csv_name(n) for n in names}
-    fingerprints = {TRANSLATOR.fingerprint_name(n) for n in names}
+    run_files = RunFiles(Path("exports"), "src", "run1")
+    files = {run_files.csv(n).name for n in names}
+    fingerprints = {run_files.fingerprint_name(n) for n in names}
     assert len(keys) == len(files) == len(fingerprints) == len(names)
     assert not [f for f in files if "/" in f or f in (".", "..")]
 

@@ -33,11 +33,10 @@ def test_replica_mode_names_the_missing_right_moves_nothing_and_the_grant_fixes_
     assert "s3cret-pw" not in failure_text(result)
 
     grant = f'GRANT SET ON PARAMETER session_replication_role TO "{role}"'
+    failures = source.failures(instance)
     for table in ("roles", "other"):
-        passed, why = check_result(
-            instance, AssetKey(["csv", "src", table]), checks.TABLE_PREFLIGHT
-        )
-        assert not passed
+        assert failures[table].blocked
+        why = failures[table].reason
         assert f"role {role} may not SET session_replication_role" in why, why
         assert grant in why, why
     passed, why = check_result(
@@ -191,10 +190,8 @@ def test_enforced_mode_one_refused_value_rolls_back_every_table(
     member = next(line for line in text.splitlines() if line.startswith("- member: "))
     assert "src.member.active" in member and "id=11" in member, member
     assert "PostgreSQL refused the load" in member, member
-    passed, why = check_result(
-        instance, AssetKey(["csv", "src", "member"]), checks.ACCEPTED_BY_POSTGRES
-    )
-    assert not passed and "id=11" in why
+    member = source.failures(instance)["member"]
+    assert member.export_again and "id=11" in member.reason
     for table in ("org", "note"):
         line = next(line for line in text.splitlines() if line.startswith(f"- {table}: "))
         assert "not loaded: member failed" in line, line
@@ -236,11 +233,10 @@ def test_enforced_mode_refuses_a_cycle_of_foreign_keys_that_are_not_deferrable(
     result = source.migrate(instance)
     assert not result.success
     cycle = "form a cycle a -> b -> a (a.fk_a_b references b, b.fk_b_a references a)"
+    failures = source.failures(instance)
     for table in ("a", "b"):
-        passed, why = check_result(
-            instance, AssetKey(["csv", "src", table]), checks.TABLE_PREFLIGHT
-        )
-        assert not passed and cycle in why, why
+        why = failures[table].reason
+        assert failures[table].blocked and cycle in why, why
         assert "make one of them DEFERRABLE" in why
     passed, why = check_result(
         instance, AssetKey(["src", "target_schema"]), checks.SCHEMA_PREFLIGHT

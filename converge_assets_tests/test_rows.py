@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 import pymysql
 import pytest
-from dagster import AssetKey, DagsterEventType, DagsterInstance
+from dagster import DagsterInstance
 
 from converge_assets import checks
 from converge_assets.engine.refusals import RejectedByPostgres, record_at_line
@@ -89,24 +89,13 @@ def test_a_refused_value_names_its_row_and_column_after_multiline_rows(
     assert "good" not in lines
     assert source.postgres("SELECT count(*) FROM good") == [(1,)]
 
-    # The export's blocking check says the same, so the UI shows it on the CSV asset.
+    # The table step's failure says the same, so the UI shows it on the run page.
     monkeypatch.setenv("DAGSTER_POSTGRES_URL", dagster_url)
     with DagsterInstance.from_config(str(home)) as instance:
-        evaluations = [
-            e.dagster_event.event_specific_data
-            for run in instance.get_runs()
-            for e in instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
-        ]
+        failures = source.failures(instance, "r1")
         for table in EXPECTED:
-            (accepted,) = [
-                e
-                for e in evaluations
-                if e.check_name == checks.ACCEPTED_BY_POSTGRES
-                and e.asset_key == AssetKey(["csv", "src", table])
-            ]
-            assert not accepted.passed
-            _names_the_right_row(accepted.description, table)
-            _names_the_right_row(accepted.metadata["refused"].value, table)
+            assert failures[table].export_again
+            _names_the_right_row(failures[table].reason, table)
 
 
 def _csv_field(text: str) -> str:
@@ -164,14 +153,9 @@ def test_a_nul_byte_is_named_by_its_column_in_a_table_without_primary_key(make_s
     )
     result = source.migrate(instance)
     assert not result.success
-    (accepted,) = [
-        e
-        for e in result.get_asset_check_evaluations()
-        if e.check_name == checks.ACCEPTED_BY_POSTGRES
-    ]
-    assert not accepted.passed
-    assert "src.nokey.body:" in accepted.description, accepted.description
-    assert "code='c'" in accepted.description, accepted.description
+    refused = source.failures(instance)["nokey"].reason
+    assert "src.nokey.body:" in refused, refused
+    assert "code='c'" in refused, refused
 
 
 # --- target columns PostgreSQL computes -------------------------------------------------------
@@ -195,16 +179,11 @@ def test_a_generated_target_column_fed_by_the_csv_blocks_its_table_naming_the_co
     )
     result = source.migrate(instance)
     assert not result.success
-    preflight = {
-        e.asset_key.path[-1]: e
-        for e in result.get_asset_check_evaluations()
-        if e.check_name == checks.TABLE_PREFLIGHT
-    }
-    blocked = preflight["invoice"]
-    assert not blocked.passed
-    assert blocked.description.startswith("gross: GENERATED ALWAYS AS"), blocked.description
-    assert "net" not in blocked.description.split(":")[0]
-    assert preflight["priced"].passed and preflight["good"].passed
+    failures = source.failures(instance)
+    blocked = failures["invoice"]
+    assert blocked.blocked
+    assert "not moved: gross: GENERATED ALWAYS AS" in blocked.reason, blocked.reason
+    assert sorted(failures) == ["invoice"]  # priced and good moved
     # Blocked before a row moved: no CSV, the target kept its rows; the others loaded.
     assert not (source.run_dir() / "invoice.csv").exists()
     assert source.postgres("SELECT id, net, gross FROM invoice") == [(7, 10, 12)]

@@ -93,9 +93,10 @@ def test_a_schema_changed_after_discover_stops_that_table_alone(
     result = source.migrate(instance)
     assert not result.success
 
-    roles = AssetKey(["csv", "src", "roles"])
-    passed, description = check_result(instance, roles, checks.TABLE_PREFLIGHT)
-    assert not passed
+    # The export fails, naming the finding; the UI shows it on the run page.
+    failure = source.failures(instance)["roles"]
+    assert failure.blocked
+    description = failure.reason
     for word in words:
         assert word in description, description
     # The table was not touched: the app's seeded row is all it holds.
@@ -150,8 +151,8 @@ def test_every_bad_table_is_reported_in_one_run_and_the_good_one_moves(make_sour
     assert "pg_only" not in description  # informational: a table on one side only
 
     # Each blocked table says why, on its own asset.
-    _, why = check_result(instance, AssetKey(["csv", "src", "unfed"]), checks.TABLE_PREFLIGHT)
-    assert "required: NOT NULL without default" in why
+    unfed = source.failures(instance)["unfed"]
+    assert unfed.blocked and "required: NOT NULL without default" in unfed.reason
     # NULLs into NOT NULL are refused by the export's own count, naming the first row.
     failure = result.get_step_failure_events()[0].step_failure_data.user_failure_data
     assert "src.nulls.must: 2 NULL value(s)" in failure.description

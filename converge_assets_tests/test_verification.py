@@ -209,7 +209,7 @@ def test_changed_value_in_postgres_fails_parity_naming_its_key(make_source, inst
     counts = next(
         e
         for e in result.get_asset_check_evaluations()
-        if e.check_name == checks.LOAD_ROW_COUNT and e.asset_key == SPACE
+        if e.check_name == checks.ROW_COUNT and e.asset_key == SPACE
     )
     assert counts.passed
 
