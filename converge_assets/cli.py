@@ -112,11 +112,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_observe(args: argparse.Namespace) -> int:
     from .builder import build_definitions
     from .runner import observe_source, open_instance
+    from .translator import ConvergeTranslator
 
     prepare_instance_environment()
     config = load_config()
     config.source(args.source)
-    ok = observe_source(build_definitions(config), open_instance(), args.source)
+    translator = ConvergeTranslator()
+    defs = build_definitions(config, translator)
+    ok = observe_source(defs, open_instance(), args.source, translator)
     print(f"{args.source}: observed" if ok else f"{args.source}: observation failed")
     return 0 if ok else 1
 

@@ -33,12 +33,13 @@ class ProgressDisplay:
         run_tag: tuple[str, str],
         source: str,
         tables: list[str],
+        translator: ConvergeTranslator,
         stream=sys.stdout,
     ):
         """`run_tag`: the tag that tells the run apart (its id is Dagster's to choose)."""
         self.instance, self.run_tag, self.source, self.stream = instance, run_tag, source, stream
         self.run_id: str | None = None
-        self.translator = ConvergeTranslator()
+        self.translator = translator
         self.names = {self.translator.asset_name(t): t for t in tables}
         self.tables = {t: TableProgress() for t in tables}
         self.live = stream.isatty()

@@ -133,9 +133,11 @@ def ensure_partition(instance: DagsterInstance, run_key: str) -> None:
         instance.add_dynamic_partitions(MIGRATION_RUN.name, [run_key])
 
 
-def observe_source(defs, instance: DagsterInstance, source: str) -> bool:
+def observe_source(
+    defs, instance: DagsterInstance, source: str, translator: ConvergeTranslator
+) -> bool:
     """Record every source table's current data version (what a cutover compares)."""
-    result = defs.resolve_job_def(ConvergeTranslator().observe_job_name(source)).execute_in_process(
+    result = defs.resolve_job_def(translator.observe_job_name(source)).execute_in_process(
         instance=instance, tags={CLI_TAG: "observe"}, run_config=SILENT, raise_on_error=False
     )
     return result.success
@@ -150,10 +152,11 @@ def check_servers(source: SourceConfig) -> None:
         pass
 
 
-def runs_in_progress(instance: DagsterInstance, source: str, run_key: str) -> list[str]:
+def runs_in_progress(
+    instance: DagsterInstance, translator: ConvergeTranslator, source: str, run_key: str
+) -> list[str]:
     """Dagster runs of this source's partition that have not ended (launched from the UI or by
     another `converge run`)."""
-    translator = ConvergeTranslator()
     runs = instance.get_runs(
         filters=RunsFilter(tags={PARTITION_TAG: run_key}, statuses=IN_PROGRESS)
     )
@@ -208,7 +211,7 @@ def _run_source(
     instance = open_instance()
     for dead in fail_dead_runs(instance, job.name):
         print(f"{source.name}: run {dead} had lost its process: marked failed")
-    busy = runs_in_progress(instance, source.name, run_key)
+    busy = runs_in_progress(instance, translator, source.name, run_key)
     if busy:
         raise RunRefused(
             f"run {run_key!r} of source {source.name!r} is already running (Dagster run "
@@ -216,7 +219,7 @@ def _run_source(
         )
     ensure_partition(instance, run_key)
     selection = None
-    if changed_only and not observe_source(defs, instance, source.name):
+    if changed_only and not observe_source(defs, instance, source.name, translator):
         raise RunRefused(f"{source.name}: observing the MySQL tables failed")
     if only_failed or changed_only:
         plan = plan_rerun(
@@ -233,7 +236,7 @@ def _run_source(
         RUN_TOKEN_TAG: token,
     }
     names = [t.name for t in catalog.tables]
-    with ProgressDisplay(instance, (RUN_TOKEN_TAG, token), source.name, names):
+    with ProgressDisplay(instance, (RUN_TOKEN_TAG, token), source.name, names, translator):
         if in_processes:
             result = run_in_processes(instance, source.name, run_key, selection, tags)
         else:
@@ -335,17 +338,19 @@ def print_summary(instance, catalog, translator, source, run_key: str, run_id: s
         f"\n{source.name} run {run_key}: {len(statuses) - len(failed)}/{len(statuses)} tables ok, "
         f"{total_rows:,} rows loaded; migration {status} (Dagster run {run_id})"
     )
-    for line in failure_lines(instance, source, run_key, run_id, failed, verdict):
+    for line in failure_lines(instance, translator, source, run_key, run_id, failed, verdict):
         print(f"  {line}")
     if status == "completed" and not failed:
         return COMPLETED
     return DRIFTED if status == "drifted" and not failed else FAILED
 
 
-def failure_lines(instance, source, run_key: str, run_id: str, failed, verdict) -> list[str]:
+def failure_lines(
+    instance, translator, source, run_key: str, run_id: str, failed, verdict
+) -> list[str]:
     """Why, in one line each: every failed table, every failed step that is not a table step
     (the preflight asset, the manifest), every failed or warning check of the verdict."""
-    table_step = ConvergeTranslator().table_step_name(source.name)
+    table_step = translator.table_step_name(source.name)
     lines = [failed_table_line(s) for s in failed]
     lines += [
         f"{step.replace('__', '/')}: {description}"  # the step of asset a/b is a__b

@@ -183,8 +183,8 @@ class ValueRefused(LoadError):
         self.refused = refused
 
 
-class StepFailed(Exception):
-    """A failure before the table's CSV exists (blocked, miscounted, unreadable)."""
+class ExportMiscounted(Exception):
+    """The CSV's rows differ from MySQL's COUNT(*) in the export's own snapshot: not loaded."""
 
 
 # --- the runner --------------------------------------------------------------------------------
@@ -392,7 +392,7 @@ class _TableSteps:
             return None
         result, fingerprint = self.export(work.table, plan)
         if result.rows != result.snapshot_rows:
-            raise StepFailed(
+            raise ExportMiscounted(
                 f"{self.r.source.name}.{work.table.name}: the CSV has {result.rows} rows, MySQL "
                 f"counted {result.snapshot_rows} in the same snapshot; not loaded"
             )
@@ -666,7 +666,7 @@ EXPECTED_ERRORS = (
     RefusedValue,
     LoadError,
     ExportError,
-    StepFailed,
+    ExportMiscounted,
     SourceError,
     TargetError,
     ParityError,
