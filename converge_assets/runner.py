@@ -30,7 +30,7 @@ from .builder import CLI_TAG, build_definitions
 from .engine import postgres as pq
 from .engine.catalog import Catalog, source_catalog
 from .engine.config import ConfigError, ConvergeConfig, SourceConfig, redact
-from .engine.export import process_alive
+from .engine.storage import process_alive
 from .partition_status import (
     PARTITION_TAG,
     failure_reasons,
