@@ -26,7 +26,7 @@ from dagster import (
 
 from . import dagster_patches
 from .assets import MIGRATION_RUN, ConvergeTranslator
-from .builder import CLI_TAG, build_definitions
+from .builder import CLI_TAG, build_definitions, cluster_executor
 from .engine import postgres as pq
 from .engine.catalog import Catalog, source_catalog
 from .engine.config import ConfigError, ConvergeConfig, SourceConfig, redact
@@ -207,7 +207,8 @@ def _run_source(
     translator = ConvergeTranslator()
     defs = build_definitions(config, translator)
     job = defs.resolve_job_def(translator.migrate_job_name(source.name))
-    in_processes = len(table_step_pools(job)) > 1
+    on_cluster = cluster_executor() is not None
+    in_processes = len(table_step_pools(job)) > 1 and not on_cluster
     if in_processes:
         start_step_process_server()  # it imports the code while the tables are observed
     instance = open_instance()
@@ -239,7 +240,9 @@ def _run_source(
     }
     names = [t.name for t in catalog.tables]
     with ProgressDisplay(instance, (RUN_TOKEN_TAG, token), source.name, names):
-        if in_processes:
+        if on_cluster:
+            result = run_on_cluster(instance, source.name, run_key, selection, tags)
+        elif in_processes:
             result = run_in_processes(instance, source.name, run_key, selection, tags)
         else:
             result = job.execute_in_process(
@@ -306,6 +309,27 @@ def run_in_processes(
         job,
         instance,
         run_config=run_config,
+        tags={**tags, PARTITION_TAG: run_key},
+        asset_selection=selection,
+    )
+
+
+def run_on_cluster(
+    instance: DagsterInstance,
+    source: str,
+    run_key: str,
+    selection: list[AssetKey] | None,
+    tags: dict[str, str],
+) -> JobExecutionResult:
+    """Every step on the cluster executor's workers (CONVERGE_EXECUTOR), each rebuilding the
+    job from this module path; this process submits the steps and follows their events."""
+    job = build_reconstructable_job(
+        "converge_assets.definitions", "migrate_job", reconstructable_args=(source,)
+    )
+    return execute_job(
+        job,
+        instance,
+        run_config=SILENT,
         tags={**tags, PARTITION_TAG: run_key},
         asset_selection=selection,
     )
