@@ -254,6 +254,10 @@ def _run_source(
                 raise_on_error=False,
             )
     success, run_id = result.success, result.run_id
+    # A step whose process was killed (a Celery worker's, an out-of-memory kill) never reports
+    # its end, so its pool slot stays claimed and the re-run of its tables would wait for it
+    # forever; the run has ended, so none of its slots is in use.
+    instance.event_log_storage.free_concurrency_slots_for_run(run_id)
     verdict_key = translator.migration_run_key(source.name)
     if not success:
         # The failed step skipped the verdict; record it (`failed`, with the reasons) anyway.
