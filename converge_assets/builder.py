@@ -38,7 +38,8 @@ from .source_assets import build_source_table_assets
 warnings.filterwarnings("ignore", category=PreviewWarning)
 warnings.filterwarnings("ignore", category=BetaWarning)
 
-CLI_TAG = "converge/cli"
+CLI_TAG = "converge/cli"  # runs launched by `converge run`, which records their verdict itself
+
 # CONVERGE_EXECUTOR=celery: a migration job's steps go to dagster-celery workers through the
 # broker of CONVERGE_CELERY_BROKER (and the result backend of CONVERGE_CELERY_BACKEND, else the
 # broker). Every worker and the launching process need the same settings (the workers rebuild
@@ -53,15 +54,21 @@ def cluster_executor() -> ExecutorDefinition | None:
     chosen = os.environ.get(EXECUTOR_ENV, "").strip()
     if not chosen:
         return None
+    if chosen == "k8s":
+        # Untested here (no cluster): dagster-k8s, pinned with dagster, is the operator's install;
+        # each step's pod takes its image and environment from the K8sRunLauncher.
+        from dagster_k8s import k8s_job_executor
+
+        return k8s_job_executor
     if chosen != "celery":
-        raise ValueError(f"{EXECUTOR_ENV}={chosen!r}: the executor known here is 'celery'")
+        raise ValueError(f"{EXECUTOR_ENV}={chosen!r}: the executors known here: celery, k8s")
     from dagster_celery import celery_executor  # imported only where Celery is used
 
     backend = BACKEND_ENV if os.environ.get(BACKEND_ENV) else BROKER_ENV
     return celery_executor.configured(
         {"broker": {"env": BROKER_ENV}, "backend": {"env": backend}},
         name="celery_executor",
-    )  # runs launched by `converge run`, which records their verdict itself
+    )
 
 
 def _server_url(variable: str | None, default: str) -> str:

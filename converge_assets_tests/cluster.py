@@ -142,7 +142,7 @@ def seaweedfs(work: Path) -> Iterator[S3Server]:
             raise RuntimeError(f"weed server exited: {(work / 'weed.log').read_text()[-2000:]}")
         yield server
     finally:
-        stop(process)
+        stop(process, grace=5)  # its data is the test's to throw away
         log.close()
 
 

@@ -7,6 +7,7 @@ Dagster instance the launching `converge run` follows."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,8 @@ import yaml
 from dagster import DagsterEventType, DagsterInstance
 
 from converge_assets.cli import ensure_postgres_database
+from converge_assets.engine import storage
+from converge_assets.engine.migration_log import append_event, events_for, make_event
 from converge_assets_tests import cluster
 from converge_assets_tests.conftest import PROJECT_ROOT, converge, converge_env
 
@@ -235,3 +239,34 @@ def uploaded_parts(s3: cluster.S3Server, key: str) -> int:
 
 def worker_logs(workers: list[cluster.Worker]) -> str:
     return "".join(f"\n--- {w.name}\n{w.log.read_text()[-4000:]}" for w in workers)
+
+
+def test_the_store_keeps_no_partial_object_and_loses_no_concurrent_event(s3, monkeypatch):
+    """storage.py against the real server: a failed streaming write leaves neither an object
+    nor a pending upload; events appended at once by many writers are all kept."""
+    for name, value in s3.env().items():
+        monkeypatch.setenv(name, value)
+    root = storage.location(f"s3://{BUCKET}/unit-{uuid.uuid4().hex[:8]}")
+    assert isinstance(root, storage.StorePath) and s3.secret_key not in str(root)
+
+    target = root / "src" / "r1" / "t.csv"
+    with pytest.raises(RuntimeError), storage.atomic_writer(target) as out:
+        for _ in range(3):  # past one part: a multipart upload is under way
+            out.write(b"x" * storage.BLOCK_BYTES)
+        raise RuntimeError("the export failed mid-file")
+    assert not target.exists()
+    uploads = s3.client().list_multipart_uploads(Bucket=BUCKET, Prefix=target.path.split("/", 1)[1])
+    assert uploads.get("Uploads", []) == []
+
+    with storage.atomic_writer(target) as out:
+        out.write(b"a,b\n1,2\n")
+    assert target.read_bytes() == b"a,b\n1,2\n"
+    assert storage.sha256(target) == (hashlib.sha256(b"a,b\n1,2\n").hexdigest(), 8)
+
+    log = root / "migration_log.json"
+    events = [make_event("in_progress", f"event {i}", run="r1", source="src") for i in range(16)]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda e: append_event(log, e), events))
+    kept = events_for(log, run="r1", source="src")
+    assert sorted(e["message"] for e in kept) == sorted(e.message for e in events)
+    assert events_for(log, run="r2", source="src") == []
