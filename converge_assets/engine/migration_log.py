@@ -20,6 +20,7 @@ import time
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from . import storage
 from .config import redact
@@ -56,7 +57,8 @@ def make_event(status: str, message: str, *, run: str, source: str) -> Migration
 
 
 def _event_dir(log_path: StorePath, *, run: str, source: str) -> StorePath:
-    return log_path.parent / "migration_log" / source / run
+    # Quoted: a run key with a slash stays one level of the prefix.
+    return log_path.parent / "migration_log" / quote(source, safe="") / quote(run, safe="")
 
 
 def append_event(log_path: Location, event: MigrationEvent) -> None:
