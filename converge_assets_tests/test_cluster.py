@@ -187,7 +187,7 @@ def test_a_run_goes_through_two_celery_workers_against_s3_with_every_check_green
 
 def test_a_worker_killed_mid_table_leaves_no_object_and_the_rerun_completes(on_cluster, s3):
     source, env, prefix, workers = on_cluster
-    rows = 400_000  # about 80 MB of CSV: many 8 MiB parts
+    rows = 600_000  # about 115 MB of CSV: many 8 MiB parts, seconds of upload left to kill in
     fill_big(source, rows)
     big_key = f"{prefix}/src/r1/big.csv"
     log = open(Path(env["DAGSTER_HOME"]) / "run.log", "wb")  # noqa: SIM115
