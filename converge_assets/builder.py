@@ -2,6 +2,7 @@
 factories. `definitions.py` is the code location built from converge.yaml; `converge` builds its
 own from the config it loaded (importing this module builds nothing)."""
 
+import os
 import warnings
 
 from dagster import (
@@ -12,6 +13,7 @@ from dagster import (
     DefaultSensorStatus,
     Definitions,
     EnvVar,
+    ExecutorDefinition,
     PreviewWarning,
     RunFailureSensorContext,
     RunRequest,
@@ -38,6 +40,36 @@ warnings.filterwarnings("ignore", category=PreviewWarning)
 warnings.filterwarnings("ignore", category=BetaWarning)
 
 CLI_TAG = "converge/cli"  # runs launched by `converge run`, which records their verdict itself
+
+# CONVERGE_EXECUTOR=celery: a migration job's steps go to dagster-celery workers through the
+# broker of CONVERGE_CELERY_BROKER (and the result backend of CONVERGE_CELERY_BACKEND, else the
+# broker). Every worker and the launching process need the same settings (the workers rebuild
+# the job), and a run directory they all reach: CONVERGE_EXPORT_DIR=s3://bucket/prefix.
+EXECUTOR_ENV = "CONVERGE_EXECUTOR"
+BROKER_ENV, BACKEND_ENV = "CONVERGE_CELERY_BROKER", "CONVERGE_CELERY_BACKEND"
+
+
+def cluster_executor() -> ExecutorDefinition | None:
+    """The executor CONVERGE_EXECUTOR names, or None: this machine's (in-process or
+    multiprocess). Broker URLs are given as variable names, so the UI never shows a password."""
+    chosen = os.environ.get(EXECUTOR_ENV, "").strip()
+    if not chosen:
+        return None
+    if chosen == "k8s":
+        # Untested here (no cluster): dagster-k8s, pinned with dagster, is the operator's install;
+        # each step's pod takes its image and environment from the K8sRunLauncher.
+        from dagster_k8s import k8s_job_executor
+
+        return k8s_job_executor
+    if chosen != "celery":
+        raise ValueError(f"{EXECUTOR_ENV}={chosen!r}: the executors known here: celery, k8s")
+    from dagster_celery import celery_executor  # imported only where Celery is used
+
+    backend = BACKEND_ENV if os.environ.get(BACKEND_ENV) else BROKER_ENV
+    return celery_executor.configured(
+        {"broker": {"env": BROKER_ENV}, "backend": {"env": backend}},
+        name="celery_executor",
+    )
 
 
 def _server_url(variable: str | None, default: str) -> str:
@@ -102,7 +134,8 @@ def build_definitions(
             description=f"A full migration run of {source.name}: preflight, export, load, verify.",
             # One table step: its few cheap neighbours (preflight, manifest, verdict) would
             # each pay a process start under the multiprocess executor.
-            executor_def=in_process_executor if len(table_steps) == 1 else None,
+            executor_def=cluster_executor()
+            or (in_process_executor if len(table_steps) == 1 else None),
         )
         planning_jobs += build_rerun_jobs(
             config, source, catalog, translator, lambda name: definitions.resolve_job_def(name)

@@ -24,11 +24,11 @@ from dagster import (
     execute_job,
 )
 
-from .builder import CLI_TAG, build_definitions
+from .builder import CLI_TAG, build_definitions, cluster_executor
 from .engine import postgres as pq
 from .engine.catalog import Catalog, source_catalog
 from .engine.config import ConfigError, ConvergeConfig, SourceConfig, redact
-from .engine.export import process_alive
+from .engine.storage import process_alive
 from .partition_status import (
     PARTITION_TAG,
     latest_materialization,
@@ -205,7 +205,8 @@ def _run_source(
     translator = ConvergeTranslator()
     defs = build_definitions(config, translator)
     job = defs.resolve_job_def(translator.migrate_job_name(source.name))
-    in_processes = len(table_step_pools(job)) > 1
+    on_cluster = cluster_executor() is not None
+    in_processes = len(table_step_pools(job)) > 1 and not on_cluster
     if in_processes:
         start_step_process_server()  # it imports the code while the tables are observed
     instance = open_instance()
@@ -237,7 +238,9 @@ def _run_source(
     }
     names = [t.name for t in catalog.tables]
     with ProgressDisplay(instance, (RUN_TOKEN_TAG, token), source.name, names, translator):
-        if in_processes:
+        if on_cluster:
+            result = run_on_cluster(instance, source.name, run_key, selection, tags)
+        elif in_processes:
             result = run_in_processes(instance, source.name, run_key, selection, tags)
         else:
             result = job.execute_in_process(
@@ -249,6 +252,10 @@ def _run_source(
                 raise_on_error=False,
             )
     success, run_id = result.success, result.run_id
+    # A step whose process was killed (a Celery worker's, an out-of-memory kill) never reports
+    # its end, so its pool slot stays claimed and the re-run of its tables would wait for it
+    # forever; the run has ended, so none of its slots is in use.
+    instance.event_log_storage.free_concurrency_slots_for_run(run_id)
     verdict_key = translator.migration_run_key(source.name)
     if not success:
         # The failed step skipped the verdict; record it (`failed`, with the reasons) anyway.
@@ -304,6 +311,27 @@ def run_in_processes(
         job,
         instance,
         run_config=run_config,
+        tags={**tags, PARTITION_TAG: run_key},
+        asset_selection=selection,
+    )
+
+
+def run_on_cluster(
+    instance: DagsterInstance,
+    source: str,
+    run_key: str,
+    selection: list[AssetKey] | None,
+    tags: dict[str, str],
+) -> JobExecutionResult:
+    """Every step on the cluster executor's workers (CONVERGE_EXECUTOR), each rebuilding the
+    job from this module path; this process submits the steps and follows their events."""
+    job = build_reconstructable_job(
+        "converge_assets.definitions", "migrate_job", reconstructable_args=(source,)
+    )
+    return execute_job(
+        job,
+        instance,
+        run_config=SILENT,
         tags={**tags, PARTITION_TAG: run_key},
         asset_selection=selection,
     )

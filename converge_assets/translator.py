@@ -3,10 +3,10 @@ run's files live. One object owns them, as dagster-sling's and dagster-dlt's tra
 
 import hashlib
 import re
-from pathlib import Path
 
 from dagster import AssetKey, AssetSelection, DynamicPartitionsDefinition
 
+from .engine.storage import Location
 from .engine.tables import RunFiles
 
 MIGRATION_RUN = DynamicPartitionsDefinition(name="migration_run")
@@ -83,11 +83,11 @@ class ConvergeTranslator:
     def postgres_resource_key(self, source: str) -> str:
         return f"postgres_{source}"
 
-    def run_files(self, export_dir: Path, source: str, run: str) -> RunFiles:
+    def run_files(self, export_dir: Location, source: str, run: str) -> RunFiles:
         """Where a run of a source keeps its files: `<export dir>/<source>/<run>/`."""
         return RunFiles(export_dir, source, run)
 
-    def run_dir(self, export_dir: Path, source: str, run: str) -> Path:
+    def run_dir(self, export_dir: Location, source: str, run: str) -> Location:
         return self.run_files(export_dir, source, run).run_dir
 
     def csv_name(self, table: str) -> str:

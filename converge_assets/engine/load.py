@@ -124,7 +124,7 @@ def _copy_file(
     digest = hashlib.sha256()
     started = last_report = time.monotonic()
     done = 0
-    with cur.copy(q.copy_from_csv(target, columns)) as copy, open(csv_path, "rb") as f:
+    with cur.copy(q.copy_from_csv(target, columns)) as copy, csv_path.open("rb") as f:
         while block := f.read(CHUNK_BYTES):
             digest.update(block)
             copy.write(block)
@@ -287,5 +287,5 @@ def _enforced_refusal(
 
 
 def read_header(csv_path: Path) -> list[str]:
-    with open(csv_path, newline="", encoding="utf-8") as f:
+    with csv_path.open(newline="", encoding="utf-8") as f:
         return next(csv.reader(f))

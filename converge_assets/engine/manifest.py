@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from urllib.parse import quote
 
-from .files import private_dir, write_atomically
+from . import storage
+from .storage import Location
 
 MANIFEST_NAME = "migration_manifest.json"
 ENTRIES = ".entries"
@@ -49,13 +48,18 @@ class ManifestEntry:
         return cls(**{k: v for k, v in data.items() if k in fields})
 
 
-def manifest_path(run_dir: Path) -> Path:
+def manifest_path(run_dir: Location) -> Location:
     return run_dir / MANIFEST_NAME
 
 
 @contextlib.contextmanager
-def _locked(run_dir: Path) -> Iterator[None]:
-    private_dir(run_dir)
+def _locked(run_dir: Location) -> Iterator[None]:
+    if storage.is_remote(run_dir):
+        # No lock in an object store: entries are objects of their own, and the one writer of
+        # the whole manifest is the run's manifest step (runs of a partition never overlap).
+        yield
+        return
+    storage.make_dir(run_dir)
     with open(run_dir / ".manifest.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
@@ -64,11 +68,11 @@ def _locked(run_dir: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _entry_path(run_dir: Path, table: str) -> Path:
+def _entry_path(run_dir: Location, table: str) -> Location:
     return run_dir / ENTRIES / f"{quote(table, safe='')}.json"
 
 
-def read_manifest(run_dir: Path) -> dict:
+def read_manifest(run_dir: Location) -> dict:
     """The manifest as last written whole, with every table entry recorded since."""
     path = manifest_path(run_dir)
     manifest = (
@@ -77,14 +81,16 @@ def read_manifest(run_dir: Path) -> dict:
         else {"export_info": {}, "tables": {}, "summary": {}}
     )
     entries = run_dir / ENTRIES
-    for recorded in sorted(entries.glob("*.json")) if entries.is_dir() else []:
-        data = json.loads(recorded.read_text())
+    recorded = entries.glob("*.json") if entries.is_dir() else []
+    found = storage.read_many(list(recorded))
+    for name in sorted(found):
+        data = json.loads(found[name])
         manifest["export_info"] = {**manifest.get("export_info", {}), **data["export_info"]}
         manifest.setdefault("tables", {})[data["table"]] = data["entry"]
     return manifest
 
 
-def _write(run_dir: Path, manifest: dict) -> None:
+def _write(run_dir: Location, manifest: dict) -> None:
     tables = manifest.get("tables", {})
     manifest["summary"] = {
         "total_tables": len(tables),
@@ -92,15 +98,15 @@ def _write(run_dir: Path, manifest: dict) -> None:
         "total_bytes": sum(t["bytes"] for t in tables.values()),
     }
     data = json.dumps(manifest, indent=2, ensure_ascii=False).encode() + b"\n"
-    write_atomically(manifest_path(run_dir), data)
+    storage.write_bytes(manifest_path(run_dir), data)
 
 
-def record_table(run_dir: Path, table: str, entry: ManifestEntry, export_info: dict) -> None:
+def record_table(run_dir: Location, table: str, entry: ManifestEntry, export_info: dict) -> None:
     data = {"table": table, "entry": asdict(entry), "export_info": export_info}
-    write_atomically(_entry_path(run_dir, table), json.dumps(data).encode())
+    storage.write_bytes(_entry_path(run_dir, table), json.dumps(data).encode())
 
 
-def update_export_info(run_dir: Path, export_info: dict) -> dict:
+def update_export_info(run_dir: Location, export_info: dict) -> dict:
     """Write the manifest whole: every entry recorded so far, and `export_info` added."""
     with _locked(run_dir):
         manifest = read_manifest(run_dir)
@@ -109,7 +115,7 @@ def update_export_info(run_dir: Path, export_info: dict) -> dict:
         return manifest
 
 
-def entry_for(run_dir: Path, table: str) -> ManifestEntry | None:
+def entry_for(run_dir: Location, table: str) -> ManifestEntry | None:
     recorded = _entry_path(run_dir, table)
     if recorded.exists():
         return ManifestEntry.from_dict(json.loads(recorded.read_text())["entry"])
@@ -117,14 +123,8 @@ def entry_for(run_dir: Path, table: str) -> ManifestEntry | None:
     return ManifestEntry.from_dict(data) if data else None
 
 
-def file_sha256(path: Path, chunk: int = 1 << 20) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            digest.update(block)
-            size += len(block)
-    return digest.hexdigest(), size
+def file_sha256(path: Location, chunk: int = 1 << 20) -> tuple[str, int]:
+    return storage.sha256(path, chunk)
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ class ManifestProblem:
     problem: str
 
 
-def verify_manifest(run_dir: Path, expected_tables: list[str]) -> list[ManifestProblem]:
+def verify_manifest(run_dir: Location, expected_tables: list[str]) -> list[ManifestProblem]:
     """Every catalog table is listed, and each file's size and sha256 match its entry (the
     sha256 covers the rows: the exporter counted them as it wrote the very bytes hashed)."""
     listed = read_manifest(run_dir).get("tables", {})

@@ -25,16 +25,16 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from . import mysql as mq
 from . import postgres as pq
+from . import storage
 from .catalog import Table
 from .config import SourceConfig
 from .conversion import ColumnPlan, TablePlan
-from .files import write_atomically
 from .mysql import MySQLServer
 from .postgres import PostgresServer
+from .storage import Location
 
 BUCKETS = 256
 SAMPLE = 20  # differing keys named, and their rows read side by side
@@ -69,7 +69,7 @@ class SourceFingerprint:
         return json.dumps(data, indent=1).encode() + b"\n"
 
     @classmethod
-    def read(cls, path: Path) -> SourceFingerprint:
+    def read(cls, path: Location) -> SourceFingerprint:
         data = json.loads(path.read_text())
 
         def decode(raw: dict) -> Buckets:
@@ -79,10 +79,10 @@ class SourceFingerprint:
             data["table"], data["plan"], decode(data["buckets"]), decode(data["json_buckets"])
         )
 
-    def write(self, path: Path) -> str:
+    def write(self, path: Location) -> str:
         """Write it (atomically, owner-only); returns its sha256 for the manifest."""
         data = self.to_json()
-        write_atomically(path, data)
+        storage.write_bytes(path, data)
         return hashlib.sha256(data).hexdigest()
 
 

@@ -73,7 +73,7 @@ def _copy_position(context: str, columns: list[str]) -> tuple[int | None, str | 
 
 def _csv_header(csv_path: Path) -> list[str]:
     try:
-        with open(csv_path, newline="", encoding="utf-8", errors="replace") as f:
+        with csv_path.open(newline="", encoding="utf-8", errors="replace") as f:
             return next(csv.reader(f), [])
     except OSError:
         return []
@@ -186,7 +186,7 @@ def record_at_line(csv_path: Path, line: int) -> tuple[int, list[str]] | None:
     COPY names any line of that span (a value: the record's last; a bad byte: its own)."""
     parts: list[bytes] = []
     quotes = number = record = 0
-    with open(csv_path, "rb") as f:
+    with csv_path.open("rb") as f:
         for physical in f:
             number += 1
             quotes += physical.count(b'"')

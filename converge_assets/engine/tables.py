@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import psycopg
 import pymysql
@@ -54,6 +53,7 @@ from .preflight import (
     table_findings,
 )
 from .refusals import RefusedValue, RejectedByPostgres, diagnose_load
+from .storage import Location
 from .target_schema import TargetTable
 
 TOOL_VERSION = "0.1.0"
@@ -72,16 +72,16 @@ class TableWork:
 class RunFiles:
     """Where one run of a source keeps its files: `<export dir>/<source>/<run>/`."""
 
-    export_dir: Path
+    export_dir: Location  # a local directory or an object store's prefix (storage.py)
     source: str
     run: str
 
     @property
-    def run_dir(self) -> Path:
+    def run_dir(self) -> Location:
         return self.export_dir / self.source / self.run
 
     @property
-    def log(self) -> Path:
+    def log(self) -> Location:
         return self.export_dir / "migration_log.json"
 
     @staticmethod
@@ -91,7 +91,7 @@ class RunFiles:
         with `_` made `a/b` and `a_b` write the same CSV file."""
         return table.replace("%", "%25").replace("/", "%2F")
 
-    def csv(self, table: str) -> Path:
+    def csv(self, table: str) -> Location:
         return self.run_dir / f"{self.file_stem(table)}.csv"
 
     def fingerprint_name(self, table: str) -> str:
@@ -132,7 +132,7 @@ class Loaded:
     target: TargetTable
     result: LoadResult
     entry: ManifestEntry
-    csv: Path
+    csv: Location
 
     @property
     def row_counts(self) -> RowCounts:
