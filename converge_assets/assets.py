@@ -201,8 +201,8 @@ def migrate(
 ) -> Iterator[MaterializeResult | AssetCheckResult]:
     """Run the engine on the step's selected tables, yielding each table's results as they
     happen; then fail the step, naming every failed table and why, if any failed."""
-    # A run launched from the UI opens its instance before our code is imported: hold its
-    # connections from here (every event of the step otherwise opens one).
+    # Under a dagster.yaml without our event log storage (a team's own), every event of the
+    # step would open a connection: hold them from here.
     hold_storage_connections(context.instance)
     resources = context.resources
     runner = TableRunner(

@@ -700,19 +700,24 @@ def is_transient(error: BaseException) -> bool:
 
 
 class RunProgress:
-    """Tables done out of the runner's tables, rows loaded and an ETA, for a log line as each
-    table ends: what a person watching the run page (or a log file) sees move."""
+    """Tables done out of the runner's tables, rows loaded and an ETA, for a log line as tables
+    end: what a person watching the run page (or a log file) sees move. At most one line a
+    second (each is an event Dagster stores), and one for the last table and each failure."""
+
+    EVERY_SECONDS = 1.0
 
     def __init__(self, source: str, work: list[TableWork]):
         self.source, self.total, self.started = source, len(work), time.monotonic()
+        self.shown = float("-inf")
         self.loads = {w.table.name for w in work if w.load}
         self.ended: set[str] = set()
         self.failed = self.rows = 0
         self.last = ""
 
     def record(self, outcome: Outcome) -> bool:
-        """Count the outcome; whether it ended a table (its verification, the export of a
-        table not loaded here, or its failure)."""
+        """Count the outcome; whether a line is due: it ended a table (its verification, the
+        export of a table not loaded here, or its failure) and the last line is a second old,
+        or it was the last table or a failure."""
         if isinstance(outcome, Loaded):
             self.rows += outcome.result.count
             return False
@@ -729,7 +734,12 @@ class RunProgress:
             return False
         self.ended.add(table)
         self.last = table
-        return True
+        now = time.monotonic()
+        due = now - self.shown >= self.EVERY_SECONDS
+        if due or len(self.ended) == self.total or isinstance(outcome, TableFailed):
+            self.shown = now
+            return True
+        return False
 
     def line(self) -> str:
         done, elapsed = len(self.ended), time.monotonic() - self.started
