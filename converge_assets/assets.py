@@ -229,6 +229,7 @@ def migrate(
     for outcome in runner.migrate(work, moved):
         if isinstance(outcome, TableFailed):
             failed.append(outcome)
+            context.log.error(f"{source.name}.{outcome.work.table.name} failed: {outcome.reason}")
         yield from dagster_results(source.name, outcome, translator)
         if progress.record(outcome):
             context.log.info(progress.line())

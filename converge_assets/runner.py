@@ -238,10 +238,9 @@ def _run_source(
     }
     names = [t.name for t in catalog.tables]
     with ProgressDisplay(instance, (RUN_TOKEN_TAG, token), source.name, names, translator):
-        if on_cluster:
-            result = run_on_cluster(instance, source.name, run_key, selection, tags)
-        elif in_processes:
-            result = run_in_processes(instance, source.name, run_key, selection, tags)
+        if on_cluster or in_processes:
+            run_config = SILENT if on_cluster else IN_PROCESSES
+            result = run_reconstructed(instance, source.name, run_key, selection, tags, run_config)
         else:
             result = job.execute_in_process(
                 instance=instance,
@@ -270,68 +269,51 @@ def _run_source(
     return print_summary(instance, catalog, translator, source, run_key, run_id)
 
 
-# Dagster's multiprocess executor preloads its own module first; starting the server with the
-# same list early makes the executor find it running.
+# Dagster's multiprocess executor forks its step processes from the running fork server:
+# started early, it imports the code location while the tables are observed.
 STEP_PROCESS_MODULE = "converge_assets.step_processes"
-STEP_PROCESS_PRELOAD = [STEP_PROCESS_MODULE]
 
 
 def start_step_process_server() -> None:
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(STEP_PROCESS_PRELOAD)
+    context.set_forkserver_preload([STEP_PROCESS_MODULE])
     multiprocessing.forkserver.ensure_running()
 
 
-def run_in_processes(
+# A source of several table steps: each step in a process of its own, as many at once as the
+# machine has cores. One process records events at a time, so the run's main thread is the
+# limit of a run of many small tables; several steps record theirs side by side.
+IN_PROCESSES = {
+    **SILENT,
+    "execution": {
+        "config": {
+            "multiprocess": {
+                "max_concurrent": os.cpu_count() or 1,
+                "start_method": {"forkserver": {"preload_modules": [STEP_PROCESS_MODULE]}},
+            }
+        }
+    },
+}
+
+
+def run_reconstructed(
     instance: DagsterInstance,
     source: str,
     run_key: str,
     selection: list[AssetKey] | None,
     tags: dict[str, str],
+    run_config: dict,
 ) -> JobExecutionResult:
-    """A source of several table steps: each step in a process of its own, as many at once as
-    the machine has cores. One process records events at a time, so the run's main thread is
-    the limit of a run of many small tables; several steps record theirs side by side. The
-    processes fork from one that has imported the code location once."""
+    """The migration job run from its module path, which its step processes (IN_PROCESSES) or
+    the cluster executor's workers (CONVERGE_EXECUTOR, with SILENT) rebuild it from; this
+    process follows their events."""
     job = build_reconstructable_job(
         "converge_assets.definitions", "migrate_job", reconstructable_args=(source,)
     )
-    run_config = {
-        **SILENT,
-        "execution": {
-            "config": {
-                "multiprocess": {
-                    "max_concurrent": os.cpu_count() or 1,
-                    "start_method": {"forkserver": {"preload_modules": [STEP_PROCESS_MODULE]}},
-                }
-            }
-        },
-    }
     return execute_job(
         job,
         instance,
         run_config=run_config,
-        tags={**tags, PARTITION_TAG: run_key},
-        asset_selection=selection,
-    )
-
-
-def run_on_cluster(
-    instance: DagsterInstance,
-    source: str,
-    run_key: str,
-    selection: list[AssetKey] | None,
-    tags: dict[str, str],
-) -> JobExecutionResult:
-    """Every step on the cluster executor's workers (CONVERGE_EXECUTOR), each rebuilding the
-    job from this module path; this process submits the steps and follows their events."""
-    job = build_reconstructable_job(
-        "converge_assets.definitions", "migrate_job", reconstructable_args=(source,)
-    )
-    return execute_job(
-        job,
-        instance,
-        run_config=SILENT,
         tags={**tags, PARTITION_TAG: run_key},
         asset_selection=selection,
     )

@@ -309,6 +309,10 @@ def test_the_migration_cockpit(page, ui, screenshots):
     set_source_active(ui, bad_id, 2)
     launch_migration_run(page, ui, "kratos", "ui-rehearsal-2")
     wait_for_run(page, "Failure")
+    # The run page's log, filtered to what failed: the table step names sessions and its row.
+    log_filter = page.get_by_placeholder(re.compile("Filter"))
+    log_filter.first.fill("neither 0 nor 1")
+    log_filter.first.press("Enter")
     refused = page.get_by_text(re.compile(r"kratos\.sessions\.active: neither 0 nor 1")).first
     expect(refused).to_be_visible()
     expect(refused).to_contain_text(bad_id)

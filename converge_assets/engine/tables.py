@@ -241,9 +241,6 @@ class TableRunner:
             for outcome in outcomes:
                 if isinstance(outcome, TableFailed):
                     failed[outcome.work.table.name] = outcome.reason
-                    self.log(
-                        f"{self.source.name}.{outcome.work.table.name} failed: {outcome.reason}"
-                    )
                 yield outcome
         summary = (
             f"{len(work) - len(failed)} of {len(work)} table(s) migrated in "
