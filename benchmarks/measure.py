@@ -30,6 +30,8 @@ class Measurement:
     processes: int  # distinct processes seen
     cpu_seconds: float  # user + system CPU of the root and its reaped descendants (wait4)
     server_cpu_seconds: float  # CPU of mariadbd/mysqld/postgres processes during the run
+    mysql_cpu_seconds: float  # of which mariadbd/mysqld
+    postgres_cpu_seconds: float  # of which postgres (its exited backends through the postmaster)
     other_cpu_seconds: float  # the rest of the machine's busy CPU: contention if not ~0
     stdout: Path
     stderr: Path
@@ -44,18 +46,19 @@ class Measurement:
 
 
 _TICK = os.sysconf("SC_CLK_TCK")
-SERVERS = {"mariadbd", "mysqld", "postgres"}
+SERVERS = {"mariadbd": "mysql", "mysqld": "mysql", "postgres": "postgres"}
 
 
-def _cpu_snapshot() -> tuple[float, float]:
-    """(busy CPU seconds of the whole machine, CPU seconds of the database servers so far).
+def cpu_snapshot() -> tuple[float, dict[str, float]]:
+    """(busy CPU seconds of the whole machine, {"mysql": s, "postgres": s}: CPU seconds of the
+    database servers so far).
 
     A server's exited children (PostgreSQL backends) count through the postmaster's cutime.
     """
     fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
     user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
     busy = (user + nice + system + irq + softirq + steal) / _TICK
-    servers = 0
+    servers = {"mysql": 0, "postgres": 0}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -63,10 +66,11 @@ def _cpu_snapshot() -> tuple[float, float]:
             raw = Path(f"/proc/{pid}/stat").read_text()
         except OSError:
             continue
-        if raw[raw.index("(") + 1 : raw.rindex(")")] in SERVERS:
+        server = SERVERS.get(raw[raw.index("(") + 1 : raw.rindex(")")])
+        if server:
             f = raw[raw.rindex(")") + 2 :].split()
-            servers += sum(int(x) for x in f[11:15])  # utime stime cutime cstime
-    return busy, servers / _TICK
+            servers[server] += sum(int(x) for x in f[11:15])  # utime stime cutime cstime
+    return busy, {k: v / _TICK for k, v in servers.items()}
 
 
 def _stat(pid: str) -> tuple[str, int, int] | None:
@@ -141,7 +145,7 @@ def run_measured(
     log_dir.mkdir(parents=True, exist_ok=True)
     out, err = log_dir / f"{label}.out", log_dir / f"{label}.err"
     with open(out, "wb") as fout, open(err, "wb") as ferr:
-        busy0, servers0 = _cpu_snapshot()
+        busy0, servers0 = cpu_snapshot()
         started = time.monotonic()
         proc = subprocess.Popen(
             argv, stdout=fout, stderr=ferr, env=env, cwd=cwd, start_new_session=True
@@ -153,8 +157,10 @@ def run_measured(
         seconds = time.monotonic() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
         watcher.stop()
-        busy1, servers1 = _cpu_snapshot()
+        busy1, servers1 = cpu_snapshot()
     own = usage.ru_utime + usage.ru_stime
+    mysql_cpu = servers1["mysql"] - servers0["mysql"]
+    postgres_cpu = servers1["postgres"] - servers0["postgres"]
     peak, peak_name = watcher.peak, watcher.peak_name
     if usage.ru_maxrss * 1024 > peak:  # grew after the last scan, or a reaped short-lived child
         root_name = watcher.members.get(proc.pid, "root")
@@ -172,8 +178,10 @@ def run_measured(
         peak_process=peak_name,
         processes=len(watcher.members),
         cpu_seconds=own,
-        server_cpu_seconds=servers1 - servers0,
-        other_cpu_seconds=max(0.0, (busy1 - busy0) - (servers1 - servers0) - own),
+        server_cpu_seconds=mysql_cpu + postgres_cpu,
+        mysql_cpu_seconds=mysql_cpu,
+        postgres_cpu_seconds=postgres_cpu,
+        other_cpu_seconds=max(0.0, (busy1 - busy0) - (mysql_cpu + postgres_cpu) - own),
         stdout=out,
         stderr=err,
         leftovers=leftovers,
