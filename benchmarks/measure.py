@@ -12,7 +12,9 @@ part of any run: their memory is not counted for anybody.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
+import resource
 import signal
 import subprocess
 import threading
@@ -28,7 +30,7 @@ class Measurement:
     peak_rss: int  # bytes: max over processes of the run
     peak_process: str  # name of the process that had it; "name*": the root or a reaped child
     processes: int  # distinct processes seen
-    cpu_seconds: float  # user + system CPU of the root and its reaped descendants (wait4)
+    cpu_seconds: float  # user + system CPU of every process of the run (RUSAGE_CHILDREN)
     server_cpu_seconds: float  # CPU of mariadbd/mysqld/postgres processes during the run
     mysql_cpu_seconds: float  # of which mariadbd/mysqld
     postgres_cpu_seconds: float  # of which postgres (its exited backends through the postmaster)
@@ -132,6 +134,46 @@ class _TreeWatcher(threading.Thread):
         self.join()
 
 
+def _become_subreaper() -> None:
+    """Orphans of a run (a daemonised child, a forkserver outliving its parent) become this
+    process's children, so their CPU reaches RUSAGE_CHILDREN when they are reaped here."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def _reap_orphans(watcher: _TreeWatcher, root: int) -> list[str]:
+    """Reap what the run left: what exits within 2 s is fine, the rest is terminated (by pid)
+    and named."""
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return []
+        if pid == 0:
+            time.sleep(0.05)
+    leftovers = []
+    for pid in watcher.scan():
+        if pid != root:
+            leftovers.append(f"{watcher.members[pid]}[{pid}]")
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 5.0
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            if time.monotonic() > deadline:
+                for pid in watcher.scan():
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+                deadline = time.monotonic() + 5.0
+            time.sleep(0.05)
+    return leftovers
+
+
 def run_measured(
     argv: list[str],
     *,
@@ -144,6 +186,8 @@ def run_measured(
     """Run `argv` to completion; stdout/stderr go to `log_dir/label.{out,err}`."""
     log_dir.mkdir(parents=True, exist_ok=True)
     out, err = log_dir / f"{label}.out", log_dir / f"{label}.err"
+    _become_subreaper()
+    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(out, "wb") as fout, open(err, "wb") as ferr:
         busy0, servers0 = cpu_snapshot()
         started = time.monotonic()
@@ -157,20 +201,18 @@ def run_measured(
         seconds = time.monotonic() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
         watcher.stop()
+        leftovers = _reap_orphans(watcher, proc.pid)
         busy1, servers1 = cpu_snapshot()
-    own = usage.ru_utime + usage.ru_stime
+    children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # Every process of the run was reaped by this one or by a reaped ancestor (orphans come
+    # here, see _become_subreaper): a daemon such as a forkserver counts too.
+    own = (children1.ru_utime + children1.ru_stime) - (children0.ru_utime + children0.ru_stime)
     mysql_cpu = servers1["mysql"] - servers0["mysql"]
     postgres_cpu = servers1["postgres"] - servers0["postgres"]
     peak, peak_name = watcher.peak, watcher.peak_name
     if usage.ru_maxrss * 1024 > peak:  # grew after the last scan, or a reaped short-lived child
         root_name = watcher.members.get(proc.pid, "root")
         peak, peak_name = usage.ru_maxrss * 1024, f"{root_name}*"
-    leftovers = []
-    for pid in watcher.scan():  # anything the run left behind is ended, by pid
-        if pid != proc.pid:
-            leftovers.append(f"{watcher.members[pid]}[{pid}]")
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
     return Measurement(
         returncode=proc.returncode,
         seconds=seconds,

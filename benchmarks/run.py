@@ -126,20 +126,26 @@ def _spec_shape(name: str, database: str, tables: list[ds.Table], ratio: float, 
 
 
 def _kratos_shape(rows: int) -> Shape:
-    from demo.seed import EXCLUDED_TABLES, create_demo_tables, create_postgres_target
+    from demo.seed import EXCLUDED_TABLES
 
-    mysql, postgres = mysql_server(), postgres_server()
     database = "bench_kratos"
-    # The demo's seeding takes no password from a URL it prints; both are redacted anyway.
-    mysql_url = f"mysql://{mysql.user}@{mysql.host}:{mysql.port}"
-    postgres_url = f"postgresql://{postgres.user}@{postgres.host}:{postgres.port}"
 
     def create_source() -> None:
+        # In a process of its own: the demo builds its rows in Python (hundreds of MiB at this
+        # scale), and every child forked from a large process starts with its peak RSS.
         print(f"seeding MySQL database {database} (demo kratos at scale {rows}) ...", flush=True)
-        create_demo_tables(mysql_url, postgres_url, databases={"kratos": database}, rows=rows)
+        subprocess.run(
+            [sys.executable, "-m", "benchmarks.kratos", "--seed", database, f"--rows={rows}"],
+            check=True,
+            cwd=REPO_ROOT,
+        )
 
     def create_target(target: str) -> None:
-        create_postgres_target(postgres_url, "kratos", target)
+        subprocess.run(
+            [sys.executable, "-m", "benchmarks.kratos", "--target", target],
+            check=True,
+            cwd=REPO_ROOT,
+        )
 
     return Shape(
         "kratos", database, 1.5, create_source, create_target, excluded=EXCLUDED_TABLES["kratos"]
@@ -264,7 +270,7 @@ def verify(shape: Shape, database: str, expected: dict) -> list[str]:
     with ds.postgres_connect(postgres, database) as conn:
         for table, rows in expected.items():
             n = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
-            if n != rows["rows"]:
+            if str(n) != rows["rows"]:
                 problems.append(f"{table}: {n} rows, MySQL has {rows['rows']}")
     return problems
 
