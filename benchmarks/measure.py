@@ -241,9 +241,11 @@ def measure_converge(
     export_dir: Path,
     log_dir: Path,
     label_prefix: str = "",
+    tree: Path = REPO_ROOT,
 ) -> tuple[Measurement, Measurement | None]:
     """`converge discover` then `converge run` of one source, each in a process of its own
-    with `config` and `export_dir`, measured. The run is None when discover failed."""
+    with `config` and `export_dir`, measured, from the checkout `tree` (this one by default).
+    The run is None when discover failed."""
     env = {**os.environ, "CONVERGE_CONFIG": str(config), "CONVERGE_EXPORT_DIR": str(export_dir)}
 
     def converge(label: str, *args: str) -> Measurement:
@@ -252,7 +254,7 @@ def measure_converge(
             log_dir=log_dir,
             label=label_prefix + label,
             env=env,
-            cwd=REPO_ROOT,
+            cwd=tree,
         )
 
     discover = converge("discover", "discover", "--source", source)

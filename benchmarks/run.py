@@ -43,7 +43,7 @@ from .peers import PGLOADER_SETTINGS, measure_pgloader, pgloader_command
 
 BENCH_DIR = Path(__file__).resolve().parent
 CONVERGE_CONFIG = BENCH_DIR / "converge.yaml"  # the scale shape's, for benchmarks.cutover
-SYSTEMS = ("converge", "pgloader", "raw", "raw-pipe")
+SYSTEMS = ("converge", "converge-ref", "pgloader", "raw", "raw-pipe")
 SHAPES = ("scale", "kratos", "alkemio", "many")
 MiB = 1024 * 1024
 
@@ -186,20 +186,23 @@ def prepare_target(system: str, tables: list[ds.Table]) -> str:
 # ---- the systems --------------------------------------------------------------------------------
 
 
-def converge_config(shape: Shape, work: Path) -> Path:
-    folder = work / shape.name
+def converge_config(shape: Shape, work: Path, system: str = "converge") -> Path:
+    folder = work / f"{shape.name}-{system}"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "converge.yaml"
     excluded = ", ".join(shape.excluded)
     path.write_text(
         f"sources:\n  {shape.name}:\n    mysql_database: {shape.mysql_database}\n"
-        f"    postgres_database: {shape.database('converge')}\n    exclude: [{excluded}]\n"
+        f"    postgres_database: {shape.database(system)}\n    exclude: [{excluded}]\n"
     )
     return path
 
 
-def run_converge(shape: Shape, work: Path, label: str) -> Outcome:
-    config = converge_config(shape, work)
+def run_converge(
+    shape: Shape, work: Path, label: str, system: str = "converge", tree: Path = REPO_ROOT
+) -> Outcome:
+    """converge's run from `tree`; for this checkout's, parity's own cost after it."""
+    config = converge_config(shape, work, system)
     discover, m = measure_converge(
         shape.name,
         label,
@@ -207,12 +210,16 @@ def run_converge(shape: Shape, work: Path, label: str) -> Outcome:
         export_dir=work / "converge_csv",
         log_dir=work / "logs",
         label_prefix=f"{label}-",
+        tree=tree,
     )
     if m is None:
-        return Outcome("converge", False, note=f"discover failed:\n{redact(discover.tail(6))}")
+        return Outcome(system, False, note=f"discover failed:\n{redact(discover.tail(6))}")
     details: dict = {"discover_seconds": round(discover.seconds, 2)}
     if m.returncode != 0:
-        return Outcome("converge", False, m, details=details, note=redact(m.tail(6)))
+        said = redact(m.tail(6)) or "(no output)"
+        return Outcome(system, False, m, details=details, note=f"exit {m.returncode}: {said}")
+    if system != "converge":
+        return Outcome(system, True, m, details=details)
     parity = run_measured(
         [sys.executable, "-m", "benchmarks.parity_cost", str(config), shape.name],
         log_dir=work / "logs",
@@ -327,7 +334,7 @@ def report(shape: Shape, runs: dict[str, list[Outcome]], rows: int, data: int) -
             f"{'ok' if not problems else f'{problems} MISMATCH(ES)'}"
         )
     conv = medians.get("converge")
-    for peer in ("pgloader", "raw", "raw-pipe"):
+    for peer in ("converge-ref", "pgloader", "raw", "raw-pipe"):
         if peer not in medians or conv is None:
             continue
         per_round = [
@@ -380,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--shapes", default=",".join(SHAPES), help=f"subset of {SHAPES}")
-    parser.add_argument("--systems", default=",".join(SYSTEMS), help=f"subset of {SYSTEMS}")
+    parser.add_argument("--systems", help=f"subset of {SYSTEMS} (default: all it can run)")
     parser.add_argument("--rounds", type=int, default=2, help="runs of each system, alternating")
     parser.add_argument("--scale", type=float, default=1.0, help="scale shape: 1 = 1.25M rows")
     parser.add_argument("--kratos-rows", type=int, default=32, help="the demo seed's scale")
@@ -388,10 +395,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--many-tables", type=int, default=500)
     parser.add_argument("--many-rows", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=2, help="raw pipeline: tables at a time")
+    parser.add_argument(
+        "--reference-tree",
+        type=Path,
+        help="another checkout of converge (with `make env` done) run as system converge-ref: "
+        "an A/B of two versions in one run",
+    )
     parser.add_argument("--regenerate", action="store_true", help="re-create the MySQL data")
     parser.add_argument("--work-dir", type=Path, help="logs, CSV files, results.json")
     args = parser.parse_args(argv)
-    systems = [s.strip() for s in args.systems.split(",") if s.strip()]
+    default_systems = [s for s in SYSTEMS if s != "converge-ref" or args.reference_tree]
+    systems = [s.strip() for s in (args.systems or ",".join(default_systems)).split(",")]
+    systems = [s for s in systems if s]
+    if "converge-ref" in systems and not args.reference_tree:
+        parser.error("converge-ref needs --reference-tree")
     chosen = [s.strip() for s in args.shapes.split(",") if s.strip()]
     if set(systems) - set(SYSTEMS) or set(chosen) - set(SHAPES):
         parser.error(f"systems are among {SYSTEMS}, shapes among {SHAPES}")
@@ -437,6 +454,10 @@ def main(argv: list[str] | None = None) -> int:
                 label = f"{name}-{system}-{r + 1}"
                 if system == "converge":
                     outcome = run_converge(shape, work, f"{label}-{stamp}")
+                elif system == "converge-ref":
+                    outcome = run_converge(
+                        shape, work, f"{label}-{stamp}", system, args.reference_tree
+                    )
                 elif system == "pgloader":
                     outcome = run_pgloader(shape, work, database, label)
                 else:
@@ -473,6 +494,7 @@ def main(argv: list[str] | None = None) -> int:
                     {
                         "available": o.available,
                         "seconds": round(o.measurement.seconds, 2) if o.measurement else None,
+                        "returncode": o.measurement.returncode if o.measurement else None,
                         "peak_rss_bytes": o.measurement.peak_rss if o.measurement else None,
                         "cpu_seconds": round(o.measurement.cpu_seconds, 2)
                         if o.measurement
