@@ -38,7 +38,7 @@ from .postgres import PostgresServer
 
 BUCKETS = 256
 # Tables keyed by one uuid column take their bucket from two bytes of the key's text instead of
-# an MD5 of it (postgres._parity_bucket); False: an MD5 for every key (benchmarks.parity_cost
+# an MD5 of it (postgres._parity_bucket); False: an MD5 for every key (benchmarks.parity_ab
 # sets it to measure the two against each other).
 UUID_KEY_BUCKETS = True
 SAMPLE = 20  # differing keys named, and their rows read side by side
