@@ -19,8 +19,8 @@ import pymysql
 
 from . import Server
 
-MYSQL_DATABASE = "converge_bench"
-POSTGRES_DATABASE = "converge_bench"
+MYSQL_DATABASE = "bench_scale"
+POSTGRES_DATABASE = "bench_scale"
 
 # Rows per table at scale 1 (about 1.25M rows, ~400 MiB of InnoDB data_length in all).
 BASE_ROWS = {
@@ -467,8 +467,10 @@ def postgres_connect(server: Server, database: str = "postgres") -> psycopg.Conn
     )
 
 
-def exact_counts(mysql: Server, scale_tables: list[Table]) -> dict[str, int]:
-    with mysql_connect(mysql, MYSQL_DATABASE) as conn, conn.cursor() as cur:
+def exact_counts(
+    mysql: Server, scale_tables: list[Table], database: str = MYSQL_DATABASE
+) -> dict[str, int]:
+    with mysql_connect(mysql, database) as conn, conn.cursor() as cur:
         counts = {}
         for t in scale_tables:
             cur.execute(f"SELECT COUNT(*) FROM `{t.name}`")
@@ -476,22 +478,26 @@ def exact_counts(mysql: Server, scale_tables: list[Table]) -> dict[str, int]:
         return counts
 
 
-def dataset_present(mysql: Server, scale_tables: list[Table]) -> bool:
+def dataset_present(
+    mysql: Server, scale_tables: list[Table], database: str = MYSQL_DATABASE
+) -> bool:
     """True when every table exists with exactly the rows this scale generates."""
     try:
-        counts = exact_counts(mysql, scale_tables)
+        counts = exact_counts(mysql, scale_tables, database)
     except pymysql.MySQLError:
         return False
     return all(counts[t.name] == t.rows for t in scale_tables)
 
 
-def generate_mysql(mysql: Server, scale_tables: list[Table], log=print) -> float:
+def generate_mysql(
+    mysql: Server, scale_tables: list[Table], log=print, database: str = MYSQL_DATABASE
+) -> float:
     """(Re)create the MySQL database and fill it; returns seconds taken."""
     started = time.monotonic()
     with mysql_connect(mysql) as conn, conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS `{MYSQL_DATABASE}`")
-        cur.execute(f"CREATE DATABASE `{MYSQL_DATABASE}` CHARACTER SET utf8mb4")
-        cur.execute(f"USE `{MYSQL_DATABASE}`")
+        cur.execute(f"DROP DATABASE IF EXISTS `{database}`")
+        cur.execute(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4")
+        cur.execute(f"USE `{database}`")
         cur.execute("SET SESSION foreign_key_checks = 0, unique_checks = 0")
         cur.execute("SET SESSION sort_buffer_size = 256 * 1024 * 1024")
         cur.execute("SET SESSION time_zone = '+00:00'")
@@ -509,12 +515,12 @@ def generate_mysql(mysql: Server, scale_tables: list[Table], log=print) -> float
     return time.monotonic() - started
 
 
-def data_sizes(mysql: Server) -> dict[str, int]:
+def data_sizes(mysql: Server, database: str = MYSQL_DATABASE) -> dict[str, int]:
     """information_schema data_length per table (bytes; clustered index = the rows)."""
     with mysql_connect(mysql) as conn, conn.cursor() as cur:
         cur.execute(
             "SELECT TABLE_NAME, DATA_LENGTH FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s",
-            (MYSQL_DATABASE,),
+            (database,),
         )
         return {name: int(size) for name, size in cur.fetchall()}
 
@@ -574,9 +580,11 @@ def _norm(value) -> str:
     return str(value)
 
 
-def fingerprint_mysql(mysql: Server, scale_tables: list[Table]) -> dict[str, dict[str, str]]:
+def fingerprint_mysql(
+    mysql: Server, scale_tables: list[Table], database: str = MYSQL_DATABASE
+) -> dict[str, dict[str, str]]:
     out = {}
-    with mysql_connect(mysql, MYSQL_DATABASE) as conn, conn.cursor() as cur:
+    with mysql_connect(mysql, database) as conn, conn.cursor() as cur:
         for t in scale_tables:
             checks = _check_exprs(t, "mysql")
             cur.execute(f"SELECT {', '.join(a for _, a in checks)} FROM `{t.name}`")

@@ -12,7 +12,9 @@ part of any run: their memory is not counted for anybody.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
+import resource
 import signal
 import subprocess
 import threading
@@ -28,8 +30,10 @@ class Measurement:
     peak_rss: int  # bytes: max over processes of the run
     peak_process: str  # name of the process that had it; "name*": the root or a reaped child
     processes: int  # distinct processes seen
-    cpu_seconds: float  # user + system CPU of the root and its reaped descendants (wait4)
+    cpu_seconds: float  # user + system CPU of every process of the run (RUSAGE_CHILDREN)
     server_cpu_seconds: float  # CPU of mariadbd/mysqld/postgres processes during the run
+    mysql_cpu_seconds: float  # of which mariadbd/mysqld
+    postgres_cpu_seconds: float  # of which postgres (its exited backends through the postmaster)
     other_cpu_seconds: float  # the rest of the machine's busy CPU: contention if not ~0
     stdout: Path
     stderr: Path
@@ -44,18 +48,19 @@ class Measurement:
 
 
 _TICK = os.sysconf("SC_CLK_TCK")
-SERVERS = {"mariadbd", "mysqld", "postgres"}
+SERVERS = {"mariadbd": "mysql", "mysqld": "mysql", "postgres": "postgres"}
 
 
-def _cpu_snapshot() -> tuple[float, float]:
-    """(busy CPU seconds of the whole machine, CPU seconds of the database servers so far).
+def cpu_snapshot() -> tuple[float, dict[str, float]]:
+    """(busy CPU seconds of the whole machine, {"mysql": s, "postgres": s}: CPU seconds of the
+    database servers so far).
 
     A server's exited children (PostgreSQL backends) count through the postmaster's cutime.
     """
     fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
     user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
     busy = (user + nice + system + irq + softirq + steal) / _TICK
-    servers = 0
+    servers = {"mysql": 0, "postgres": 0}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -63,10 +68,11 @@ def _cpu_snapshot() -> tuple[float, float]:
             raw = Path(f"/proc/{pid}/stat").read_text()
         except OSError:
             continue
-        if raw[raw.index("(") + 1 : raw.rindex(")")] in SERVERS:
+        server = SERVERS.get(raw[raw.index("(") + 1 : raw.rindex(")")])
+        if server:
             f = raw[raw.rindex(")") + 2 :].split()
-            servers += sum(int(x) for x in f[11:15])  # utime stime cutime cstime
-    return busy, servers / _TICK
+            servers[server] += sum(int(x) for x in f[11:15])  # utime stime cutime cstime
+    return busy, {k: v / _TICK for k, v in servers.items()}
 
 
 def _stat(pid: str) -> tuple[str, int, int] | None:
@@ -128,6 +134,46 @@ class _TreeWatcher(threading.Thread):
         self.join()
 
 
+def _become_subreaper() -> None:
+    """Orphans of a run (a daemonised child, a forkserver outliving its parent) become this
+    process's children, so their CPU reaches RUSAGE_CHILDREN when they are reaped here."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def _reap_orphans(watcher: _TreeWatcher, root: int) -> list[str]:
+    """Reap what the run left: what exits within 2 s is fine, the rest is terminated (by pid)
+    and named."""
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return []
+        if pid == 0:
+            time.sleep(0.05)
+    leftovers = []
+    for pid in watcher.scan():
+        if pid != root:
+            leftovers.append(f"{watcher.members[pid]}[{pid}]")
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 5.0
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            if time.monotonic() > deadline:
+                for pid in watcher.scan():
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+                deadline = time.monotonic() + 5.0
+            time.sleep(0.05)
+    return leftovers
+
+
 def run_measured(
     argv: list[str],
     *,
@@ -140,8 +186,10 @@ def run_measured(
     """Run `argv` to completion; stdout/stderr go to `log_dir/label.{out,err}`."""
     log_dir.mkdir(parents=True, exist_ok=True)
     out, err = log_dir / f"{label}.out", log_dir / f"{label}.err"
+    _become_subreaper()
+    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(out, "wb") as fout, open(err, "wb") as ferr:
-        busy0, servers0 = _cpu_snapshot()
+        busy0, servers0 = cpu_snapshot()
         started = time.monotonic()
         proc = subprocess.Popen(
             argv, stdout=fout, stderr=ferr, env=env, cwd=cwd, start_new_session=True
@@ -153,18 +201,18 @@ def run_measured(
         seconds = time.monotonic() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
         watcher.stop()
-        busy1, servers1 = _cpu_snapshot()
-    own = usage.ru_utime + usage.ru_stime
+        leftovers = _reap_orphans(watcher, proc.pid)
+        busy1, servers1 = cpu_snapshot()
+    children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # Every process of the run was reaped by this one or by a reaped ancestor (orphans come
+    # here, see _become_subreaper): a daemon such as a forkserver counts too.
+    own = (children1.ru_utime + children1.ru_stime) - (children0.ru_utime + children0.ru_stime)
+    mysql_cpu = servers1["mysql"] - servers0["mysql"]
+    postgres_cpu = servers1["postgres"] - servers0["postgres"]
     peak, peak_name = watcher.peak, watcher.peak_name
     if usage.ru_maxrss * 1024 > peak:  # grew after the last scan, or a reaped short-lived child
         root_name = watcher.members.get(proc.pid, "root")
         peak, peak_name = usage.ru_maxrss * 1024, f"{root_name}*"
-    leftovers = []
-    for pid in watcher.scan():  # anything the run left behind is ended, by pid
-        if pid != proc.pid:
-            leftovers.append(f"{watcher.members[pid]}[{pid}]")
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
     return Measurement(
         returncode=proc.returncode,
         seconds=seconds,
@@ -172,8 +220,10 @@ def run_measured(
         peak_process=peak_name,
         processes=len(watcher.members),
         cpu_seconds=own,
-        server_cpu_seconds=servers1 - servers0,
-        other_cpu_seconds=max(0.0, (busy1 - busy0) - (servers1 - servers0) - own),
+        server_cpu_seconds=mysql_cpu + postgres_cpu,
+        mysql_cpu_seconds=mysql_cpu,
+        postgres_cpu_seconds=postgres_cpu,
+        other_cpu_seconds=max(0.0, (busy1 - busy0) - (mysql_cpu + postgres_cpu) - own),
         stdout=out,
         stderr=err,
         leftovers=leftovers,
@@ -191,9 +241,11 @@ def measure_converge(
     export_dir: Path,
     log_dir: Path,
     label_prefix: str = "",
+    tree: Path = REPO_ROOT,
 ) -> tuple[Measurement, Measurement | None]:
     """`converge discover` then `converge run` of one source, each in a process of its own
-    with `config` and `export_dir`, measured. The run is None when discover failed."""
+    with `config` and `export_dir`, measured, from the checkout `tree` (this one by default).
+    The run is None when discover failed."""
     env = {**os.environ, "CONVERGE_CONFIG": str(config), "CONVERGE_EXPORT_DIR": str(export_dir)}
 
     def converge(label: str, *args: str) -> Measurement:
@@ -202,7 +254,7 @@ def measure_converge(
             log_dir=log_dir,
             label=label_prefix + label,
             env=env,
-            cwd=REPO_ROOT,
+            cwd=tree,
         )
 
     discover = converge("discover", "discover", "--source", source)

@@ -68,7 +68,7 @@ def load_table(
     _check_entry(where, entry)
     columns = read_header(csv_path)
     started = time.monotonic()
-    with postgres.connect(database) as conn:
+    with q.reused(postgres, database) as conn:
         try:
             q.ensure_rollback_store(conn, database)
             with conn.transaction(), conn.cursor() as cur:
@@ -215,7 +215,7 @@ def load_in_foreign_key_order(
     headers = {name: read_header(by_name[name].csv_path) for name in order}
     results: dict[str, LoadResult] = {}
     current: str | None = None  # the table the statement running is about
-    with postgres.connect(database) as conn:
+    with q.reused(postgres, database) as conn:
         try:
             q.ensure_rollback_store(conn, database)
             with conn.transaction(), conn.cursor() as cur:

@@ -306,7 +306,14 @@ def table_fingerprint(cur, database: str, table: str) -> tuple[int | None, int]:
     return checksum, int(cur.fetchone()[0])
 
 
-def _parity_bucket(key_sql: str, buckets: int) -> str:
+def _parity_bucket(key_sql: str, buckets: int, uuid_key: bool = False) -> str:
+    if uuid_key:
+        # A uuid key's text is already spread: two of its bytes instead of an MD5 per row
+        # (postgres._parity_bucket has why these two).
+        return (
+            f"(CAST(CONV(SUBSTRING({key_sql}, 7, 2), 16, 10) AS UNSIGNED) "
+            f"+ CAST(CONV(RIGHT({key_sql}, 2), 16, 10) AS UNSIGNED)) % {buckets}"
+        )
     return f"CAST(CONV(LEFT(MD5({key_sql}), 8), 16, 10) AS UNSIGNED) % {buckets}"
 
 
@@ -316,13 +323,13 @@ def _concat(parts: list[str]) -> str:
 
 
 def parity_buckets_sql(
-    database: str, table: str, key: list[str], row: list[str], buckets: int
+    database: str, table: str, key: list[str], row: list[str], buckets: int, uuid_key: bool = False
 ) -> str:
     """Per key bucket: rows and the exact sum of a 60-bit slice of each row's MD5."""
     # GROUP BY the position, never an alias: MySQL resolves a GROUP BY name against the
     # table's columns first, so a column named like the alias would be grouped by instead.
     return (
-        f"SELECT {_parity_bucket(_concat(key), buckets)}, COUNT(*), "
+        f"SELECT {_parity_bucket(_concat(key), buckets, uuid_key)}, COUNT(*), "
         f"CAST(SUM(CAST(CONV(LEFT(MD5({_concat(row)}), 15), 16, 10) AS UNSIGNED)) AS CHAR) "
         f"FROM {qualified(database, table)} GROUP BY 1"
     )
@@ -335,9 +342,10 @@ def parity_rows_sql(
     row: list[str],
     buckets: int,
     only: list[int],
+    uuid_key: bool = False,
 ) -> str:
     """Per row of the buckets `only`: bucket, key text and MD5 of the row's digests."""
-    bucket = _parity_bucket(_concat(key), buckets)
+    bucket = _parity_bucket(_concat(key), buckets, uuid_key)
     return (
         f"SELECT {bucket}, {_concat(key)}, MD5({_concat(row)}) "
         f"FROM {qualified(database, table)} WHERE {bucket} IN ({', '.join(map(str, only))})"
@@ -352,6 +360,7 @@ def json_lines_sql(
     json_fields: list[str],
     buckets: int | None = None,
     only: list[int] | None = None,
+    uuid_key: bool = False,
 ) -> str:
     """One CSV line per row (of the buckets `only`): the key's digest text, the 60-bit slice of
     the MD5 of the row's digests as hex (neither ever holds a comma or a quote), then the JSON
@@ -362,7 +371,8 @@ def json_lines_sql(
     fields = ", ',', ".join([_concat(key), f"LEFT(MD5({_concat(row)}), 15)", *json_fields])
     where = ""
     if only:
-        where = f" WHERE {_parity_bucket(_concat(key), buckets)} IN ({', '.join(map(str, only))})"
+        bucket = _parity_bucket(_concat(key), buckets, uuid_key)
+        where = f" WHERE {bucket} IN ({', '.join(map(str, only))})"
     return f"SELECT CONCAT({fields}) FROM {qualified(database, table)}{where}"
 
 

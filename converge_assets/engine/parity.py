@@ -37,6 +37,10 @@ from .postgres import PostgresServer
 from .storage import Location
 
 BUCKETS = 256
+# Tables keyed by one uuid column take their bucket from two bytes of the key's text instead of
+# an MD5 of it (postgres._parity_bucket); False: an MD5 for every key (benchmarks.parity_ab
+# sets it to measure the two against each other).
+UUID_KEY_BUCKETS = True
 SAMPLE = 20  # differing keys named, and their rows read side by side
 OPENED_BUCKETS = 8  # differing buckets read row by row to name keys (1/256 of the rows each)
 
@@ -105,6 +109,7 @@ class ParityResult:
 class _Digests:
     key: list[str]  # digest expressions of the key columns
     row: list[str]  # digest expressions of every SQL-comparable column
+    uuid_key: bool  # the key is one uuid column: its text is its bucket's source
 
 
 def _digests(table: Table, plan: TablePlan, mysql_side: bool) -> _Digests:
@@ -120,7 +125,15 @@ def _digests(table: Table, plan: TablePlan, mysql_side: bool) -> _Digests:
 
     compared = [c for c in plan.columns if pick(c) is not None]  # jsonb has no SQL digest
     key = [pick_key(by_name[k]) for k in key_cols if pick(by_name[k]) is not None]
-    return _Digests(key or [pick_key(c) for c in compared], [pick(c) for c in compared] or ["'-'"])
+    uuid_key = (
+        UUID_KEY_BUCKETS
+        and len(table.primary_key) == 1
+        and len(key) == 1
+        and by_name[table.primary_key[0]].postgres_type == "uuid"
+    )
+    return _Digests(
+        key or [pick_key(c) for c in compared], [pick(c) for c in compared] or ["'-'"], uuid_key
+    )
 
 
 def _jsonb(plan: TablePlan) -> list[ColumnPlan]:
@@ -140,6 +153,8 @@ def plan_digest(table: Table, plan: TablePlan) -> str:
     my = _digests(table, plan, True)
     parts = [*my.key, "|", *my.row, "|"]
     parts += [*_stage_fields(plan), JSON_HASH]
+    if my.uuid_key:  # buckets of another kind never compare
+        parts.append("uuid-key-buckets")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
@@ -172,15 +187,16 @@ def source_fingerprint(
     jsonb = _jsonb(plan)
     if not jsonb:
         with mconn.cursor() as cur:
-            cur.execute(mq.parity_buckets_sql(db, table.name, my.key, my.row, BUCKETS))
+            cur.execute(mq.parity_buckets_sql(db, table.name, my.key, my.row, BUCKETS, my.uuid_key))
             buckets = _buckets(cur.fetchall())
         return SourceFingerprint(table.name, plan_digest(table, plan), buckets, {})
     buckets, json_buckets = {}, {}
     query = mq.json_lines_sql(db, table.name, my.key, my.row, _stage_fields(plan))
-    with postgres.connect(source.postgres_database) as pconn:
+    with pq.reused(postgres, source.postgres_database) as pconn:
         _stage_mysql_json(mconn, pconn, query, table, jsonb)
         pconn.execute(pq.hash_aggregation())
-        for b, n, row_sum, json_sum in pconn.execute(pq.json_stage_parity(len(jsonb), BUCKETS)):
+        stage_sums = pq.json_stage_parity(len(jsonb), BUCKETS, my.uuid_key)
+        for b, n, row_sum, json_sum in pconn.execute(stage_sums):
             buckets[int(b)] = (int(n), int(row_sum))
             json_buckets[int(b)] = (int(n), int(json_sum))
         pconn.rollback()  # drops the stage
@@ -226,12 +242,12 @@ def content_parity(
     pg = _digests(table, plan, mysql_side=False)
     jsonb = [c.column for c in _jsonb(plan)]
     mine, mine_json = fingerprint.buckets, fingerprint.json_buckets
-    with postgres.connect(source.postgres_database) as pconn:
+    with pq.reused(postgres, source.postgres_database) as pconn:
         # One scan of the loaded table gives both its digests' and its jsonb's sums.
         theirs, theirs_json = {}, {}
         pconn.execute(pq.hash_aggregation())
         for b, n, s, *j in pconn.execute(
-            pq.parity_buckets(schema, table.name, pg.key, pg.row, BUCKETS, jsonb)
+            pq.parity_buckets(schema, table.name, pg.key, pg.row, BUCKETS, jsonb, pg.uuid_key)
         ):
             theirs[int(b)] = (int(n), int(s))
             if j:
@@ -290,21 +306,33 @@ def differing_keys(
         postgres.connect(source.postgres_database) as pconn,
     ):
         with mconn.cursor() as cur:
-            cur.execute(mq.parity_rows_sql(db, table.name, my.key, my.row, BUCKETS, opened))
+            cur.execute(
+                mq.parity_rows_sql(db, table.name, my.key, my.row, BUCKETS, opened, my.uuid_key)
+            )
             left = _hashes(cur.fetchall())
         right = _hashes(
-            pconn.execute(pq.parity_rows(schema, table.name, pg.key, pg.row, BUCKETS, opened))
+            pconn.execute(
+                pq.parity_rows(schema, table.name, pg.key, pg.row, BUCKETS, opened, pg.uuid_key)
+            )
         )
         if jsonb:
             query = mq.json_lines_sql(
-                db, table.name, my.key, my.row, _stage_fields(plan), BUCKETS, opened
+                db, table.name, my.key, my.row, _stage_fields(plan), BUCKETS, opened, my.uuid_key
             )
             _stage_mysql_json(mconn, pconn, query, table, jsonb)
-            left_json = _hashes(pconn.execute(pq.json_stage_rows(len(jsonb), BUCKETS, opened)))
+            left_json = _hashes(
+                pconn.execute(pq.json_stage_rows(len(jsonb), BUCKETS, opened, my.uuid_key))
+            )
             right_json = _hashes(
                 pconn.execute(
                     pq.json_target_rows(
-                        schema, table.name, pg.key, [c.column for c in jsonb], BUCKETS, opened
+                        schema,
+                        table.name,
+                        pg.key,
+                        [c.column for c in jsonb],
+                        BUCKETS,
+                        opened,
+                        pg.uuid_key,
                     )
                 )
             )

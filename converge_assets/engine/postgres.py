@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
+import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,9 +32,17 @@ class PostgresServer:
 
     @contextlib.contextmanager
     def connect(self, database: str) -> Iterator[psycopg.Connection]:
+        conn = self._open(database)
+        try:
+            yield conn
+        finally:
+            with contextlib.suppress(Exception):
+                conn.close()
+
+    def _open(self, database: str) -> psycopg.Connection:
         server = ServerURL.parse(self.url, 5432)
         try:
-            conn = psycopg.connect(
+            return psycopg.connect(
                 host=server.host,
                 port=server.port,
                 user=server.user,
@@ -48,11 +59,76 @@ class PostgresServer:
             raise TargetError(
                 f"cannot connect to PostgreSQL at {server} ({database}): {redact(said)}"
             ) from None
+
+
+# Idle connections of `reused`, per (process, server URL, database).
+REUSE_CONNECTIONS = True  # False: a new connection every time (benchmarks.parity_ab)
+KEEP_IDLE = 8  # per database: two per table at a time, for the default 4 tables at a time
+_IDLE: dict[tuple[int, str, str], list[psycopg.Connection]] = {}
+_IDLE_LOCK = threading.Lock()
+
+
+def _idle_connection(key: tuple[int, str, str]) -> psycopg.Connection | None:
+    """An idle connection that still answers (the server may have restarted since), or None."""
+    while True:
+        with _IDLE_LOCK:
+            idle = _IDLE.get(key)
+            if not idle:
+                return None
+            conn = idle.pop()
         try:
-            yield conn
-        finally:
+            conn.execute("SELECT 1")
+            conn.rollback()
+            return conn
+        except psycopg.Error:
             with contextlib.suppress(Exception):
                 conn.close()
+
+
+@atexit.register
+def _close_idle() -> None:
+    with _IDLE_LOCK:
+        mine = [c for (pid, *_), conns in _IDLE.items() if pid == os.getpid() for c in conns]
+        _IDLE.clear()
+    for conn in mine:
+        with contextlib.suppress(Exception):
+            conn.close()
+
+
+@contextlib.contextmanager
+def reused(postgres, database: str) -> Iterator[psycopg.Connection]:
+    """A connection to `postgres` (a PostgresServer, or anything with its `url`, such as the
+    Dagster resource) for work that leaves its session as it found it (SET LOCAL, temporary
+    tables ON COMMIT DROP, its transaction ended): one this process left idle when there is
+    one, kept for the next user when the work ends cleanly, closed when it fails.
+
+    A load and content parity took three new connections per table (the load, the MySQL
+    side's jsonb stage, the PostgreSQL side). A new backend starts with cold caches and reads
+    the catalog again for every table it touches: about 15 ms of PostgreSQL CPU each on the
+    500-table benchmark, more than a small table's load or parity (docs/benchmarks.md)."""
+    server = PostgresServer(postgres.url)
+    if not REUSE_CONNECTIONS:
+        with server.connect(database) as conn:
+            yield conn
+        return
+    key = (os.getpid(), server.url, database)  # a forked child never uses its parent's
+    conn = _idle_connection(key)
+    if conn is None:
+        conn = server._open(database)
+    try:
+        yield conn
+    except BaseException:
+        with contextlib.suppress(Exception):
+            conn.close()
+        raise
+    if conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+        with _IDLE_LOCK:
+            idle = _IDLE.setdefault(key, [])
+            if len(idle) < KEEP_IDLE:
+                idle.append(conn)
+                return
+    with contextlib.suppress(Exception):
+        conn.close()
 
 
 @contextlib.contextmanager
@@ -496,7 +572,20 @@ def orphan_rows(fk: ForeignKey, schema: str, sample: int) -> sql.Composable:
     )
 
 
-def _parity_bucket(key_sql: str, buckets: int) -> str:
+def _parity_bucket(key_sql: str, buckets: int, uuid_key: bool = False) -> str:
+    """A row's bucket from its key text, the same on both servers. Any function of the key
+    text would do for the proof (the sums compare every row's hash whatever the bucket); it
+    only has to spread rows, so that opening a differing bucket reads few of them. An MD5 of
+    the key does, for any key, at one more MD5 per row on each server.
+
+    A uuid key (a single column, lower-case 8-4-4-4-12 text on both sides) is spread already:
+    its 4th byte (time_low's lowest, fast-changing in version 1) plus its last (random in
+    versions 4 and 7, the node in version 1), modulo 256."""
+    if uuid_key:
+        return (
+            f"((('x' || substr({key_sql}, 7, 2))::bit(8)::int "
+            f"+ ('x' || right({key_sql}, 2))::bit(8)::int) % {buckets})"
+        )
     return f"(('x' || left(md5({key_sql}), 8))::bit(32)::bigint % {buckets})"
 
 
@@ -518,6 +607,7 @@ def parity_buckets(
     row: list[str],
     buckets: int,
     json_columns: list[str] = (),
+    uuid_key: bool = False,
 ) -> sql.Composable:
     """The same buckets as MySQL's parity_buckets_sql, from PostgreSQL's digests; with
     `json_columns`, in the same scan, the sum of the jsonb hashes (`json_stage_parity`)."""
@@ -529,7 +619,7 @@ def parity_buckets(
     # Digest expressions may hold braces: compose, never .format() them.
     return sql.Composed(
         [
-            sql.SQL(f"SELECT {_parity_bucket(key_sql, buckets)}, count(*), {sums} FROM "),
+            sql.SQL(f"SELECT {_parity_bucket(key_sql, buckets, uuid_key)}, count(*), {sums} FROM "),
             table_ident(schema, table),
             sql.SQL(" GROUP BY 1"),
         ]
@@ -537,9 +627,15 @@ def parity_buckets(
 
 
 def parity_rows(
-    schema: str, table: str, key: list[str], row: list[str], buckets: int, only: list[int]
+    schema: str,
+    table: str,
+    key: list[str],
+    row: list[str],
+    buckets: int,
+    only: list[int],
+    uuid_key: bool = False,
 ) -> sql.Composable:
-    bucket = _parity_bucket(_concat(key), buckets)
+    bucket = _parity_bucket(_concat(key), buckets, uuid_key)
     return sql.Composed(
         [
             sql.SQL(f"SELECT {bucket}, {_concat(key)}, md5({_concat(row)}) FROM "),
@@ -576,20 +672,22 @@ def _json_hash(key_sql: str, json_sqls: list[str]) -> str:
     return f"hashtextextended(concat_ws('|', {key_sql}, {texts}), 0)"
 
 
-def json_stage_parity(columns: int, buckets: int) -> sql.Composable:
+def json_stage_parity(columns: int, buckets: int, uuid_key: bool = False) -> sql.Composable:
     """Per bucket of the staged MySQL rows: rows, the sum of MySQL's row hashes (what
     MySQL's parity_buckets_sql sums) and the sum of the hashes of their JSON values."""
     digest = _json_hash("k", [f"j{i}" for i in range(columns)])
     return sql.SQL(
-        f"SELECT {_parity_bucket('k', buckets)}, count(*), "
+        f"SELECT {_parity_bucket('k', buckets, uuid_key)}, count(*), "
         f"sum(('x' || h)::bit(60)::bigint)::text, "
         f"sum({digest})::text FROM {JSON_STAGE} GROUP BY 1"
     )
 
 
-def json_stage_rows(columns: int, buckets: int, only: list[int]) -> sql.Composable:
+def json_stage_rows(
+    columns: int, buckets: int, only: list[int], uuid_key: bool = False
+) -> sql.Composable:
     digest = _json_hash("k", [f"j{i}" for i in range(columns)])
-    bucket = _parity_bucket("k", buckets)
+    bucket = _parity_bucket("k", buckets, uuid_key)
     return sql.SQL(
         f"SELECT {bucket}, k, {digest}::text FROM {JSON_STAGE} "
         f"WHERE {bucket} IN ({', '.join(map(str, only))})"
@@ -597,11 +695,17 @@ def json_stage_rows(columns: int, buckets: int, only: list[int]) -> sql.Composab
 
 
 def json_target_rows(
-    schema: str, table: str, key: list[str], json_columns: list[str], buckets: int, only: list[int]
+    schema: str,
+    table: str,
+    key: list[str],
+    json_columns: list[str],
+    buckets: int,
+    only: list[int],
+    uuid_key: bool = False,
 ) -> sql.Composable:
     key_sql = _concat(key)
     digest = _json_hash(key_sql, [quote_postgres(c) for c in json_columns])
-    bucket = _parity_bucket(key_sql, buckets)
+    bucket = _parity_bucket(key_sql, buckets, uuid_key)
     return sql.Composed(
         [
             sql.SQL(f"SELECT {bucket}, {key_sql}, {digest}::text FROM "),
