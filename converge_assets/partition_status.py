@@ -212,7 +212,7 @@ def table_statuses(
     materialized = latest_materializations(
         instance, [key for pair in keys_by_table.values() for key in pair], run
     )
-    failures = table_failures(instance, translator.table_step_name(source.name), run)
+    failures = table_failures(instance, translator, source.name, run)
     check_keys = {
         table: [AssetCheckKey(load_key, name) for name in checks.LOAD_CHECKS]
         for table, (_, load_key) in keys_by_table.items()
@@ -289,9 +289,13 @@ def step_failures(instance: DagsterInstance, run_id: str) -> list[DagsterEvent]:
 
 
 def table_failures(
-    instance: DagsterInstance, step_prefix: str, run: str, newest_runs: int = 10
+    instance: DagsterInstance,
+    translator: ConvergeTranslator,
+    source: str,
+    run: str,
+    newest_runs: int = 10,
 ) -> dict[str, TableFailure]:
-    """{table: its failure} from the table steps (`step_prefix`...) of the partition's newest
+    """{table: its failure} from the source's table steps in the partition's newest
     Dagster runs that failed, the newest word on each table first: what a table step's Failure
     recorded for the tables that failed (a blocked table, a refused value, a lost server)."""
     failures: dict[str, TableFailure] = {}
@@ -303,7 +307,7 @@ def table_failures(
         for event in step_failures(instance, dagster_run.run_id):
             user = event.step_failure_data.user_failure_data
             value = user.metadata.get(FAILED_TABLES) if user is not None else None
-            if (event.step_key or "").startswith(step_prefix) and value is not None:
+            if translator.is_table_step(source, event.step_key or "") and value is not None:
                 for table, said in value.value.items():
                     failures.setdefault(table, TableFailure(**said))
     return failures

@@ -360,12 +360,11 @@ def failure_lines(
 ) -> list[str]:
     """Why, in one line each: every failed table, every failed step that is not a table step
     (the preflight asset, the manifest), every failed or warning check of the verdict."""
-    table_step = translator.table_step_name(source.name)
     lines = [failed_table_line(s) for s in failed]
     lines += [
         f"{step.replace('__', '/')}: {description}"  # the step of asset a/b is a__b
         for step, description in failure_descriptions(instance, run_id)
-        if not step.startswith(table_step)
+        if not translator.is_table_step(source.name, step)
     ]
     # A check the failed tables kept from running says nothing more than they do.
     lines += [

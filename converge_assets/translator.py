@@ -97,6 +97,11 @@ class ConvergeTranslator:
         """The multi-asset (and step) moving a source's tables; `index` when there are several."""
         return f"{source}_tables" + ("" if index is None else f"_{index}")
 
+    def is_table_step(self, source: str, step_key: str) -> bool:
+        """Whether a step (its key is its multi-asset's name) moves tables of this source."""
+        name = re.escape(self.table_step_name(source))
+        return re.fullmatch(rf"{name}(_\d+)?", step_key) is not None
+
     def pool_name(self, step: str) -> str:
         """A pool per table step (limit 1 in dagster.yaml): two runs never move the same
         tables at once, while a cluster's steps of different tables still run side by side."""

@@ -98,8 +98,7 @@ class Source:
 
     def failures(self, instance: DagsterInstance, run: str = "run1"):
         """{table: TableFailure}: what the partition's failed table steps said of each table."""
-        step = ConvergeTranslator().table_step_name(self.name)
-        return table_failures(instance, step, run)
+        return table_failures(instance, ConvergeTranslator(), self.name, run)
 
     def set_options(self, **options) -> None:
         """Change the source's settings in its config file (no new discover)."""

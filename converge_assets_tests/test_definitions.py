@@ -64,6 +64,13 @@ def test_translator_names_are_valid_and_distinct():
     assert all(n.replace("_", "").isalnum() for n in names)
 
 
+def test_a_sources_table_steps_are_its_own_not_a_lookalike_sources():
+    t = ConvergeTranslator()
+    assert t.is_table_step("shop", "shop_tables") and t.is_table_step("shop", "shop_tables_3")
+    assert not t.is_table_step("shop", "shop_tables_eu_tables")  # source `shop_tables_eu`
+    assert not t.is_table_step("shop", "shop__migration_manifest")
+
+
 def test_tables_start_largest_first_then_alternate_with_the_smallest():
     sizes = {"a": 5, "b": 900, "c": 40, "d": 7000, "e": 1, "f": 300}
     order = largest_and_smallest_alternating(list(sizes), sizes.__getitem__)
