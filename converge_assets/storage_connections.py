@@ -9,13 +9,14 @@ them with `optimize_for_webserver`; this event log storage, named in our dagster
 configurable class, Dagster's own extension point), does the same in every process: the CLI,
 a run worker, each step process.
 
-On the Dagster version it was measured on (MEASURED_ON, a test fails when it changes), it
-also remembers a yes to three questions dagster-postgres asks per event or per step output,
-each a query (shares of a 500-table run's samples, py-spy): does the table exist (6.7%), does
+On the Dagster version it was measured on (MEASURED_ON, a test fails when it changes), it also
+remembers a yes to three questions dagster-postgres asks per event or per step output, each a
+query (shares of a 500-table run's samples, py-spy): does the table exist (6.7%), does
 the asset key table have the column (1.7%), does the run's partition exist (6%). Tables and
 columns, once there, stay (Dagster's migrations add them, nothing drops them), as
 dagster-postgres itself assumes of its secondary indexes; a partition's yes is kept a few
 seconds, and forgotten at once when this storage deletes it. A no is always asked again.
+These costs are written up for Dagster upstream in docs/dagster-upstream.md.
 """
 
 import importlib.metadata
