@@ -28,7 +28,13 @@ from .engine.catalog import Catalog
 from .engine.config import ConvergeConfig, SourceConfig
 from .engine.conversion import quote_mysql
 from .engine.manifest import manifest_path, read_manifest, update_export_info, verify_manifest
-from .engine.migration_log import append_event, events_for, events_markdown, make_event
+from .engine.migration_log import (
+    append_event,
+    events_for,
+    events_markdown,
+    log_location,
+    make_event,
+)
 from .engine.preflight import (
     Finding,
     not_null_suspects,
@@ -46,11 +52,6 @@ from .partition_status import (
 )
 from .source_assets import observe_tables, source_observation
 from .translator import MIGRATION_RUN, ConvergeTranslator
-
-
-def log_path(config: ConvergeConfig):
-    return config.export_dir / "migration_log.json"
-
 
 # --- preflight ------------------------------------------------------------------------------
 
@@ -140,7 +141,7 @@ def build_target_schema_asset(
     )
     def _target_schema(context: AssetExecutionContext):
         append_event(
-            log_path(config),
+            log_location(config.export_dir),
             make_event(
                 "started",
                 f"migration run of {source.name} started",
@@ -390,7 +391,10 @@ def build_migration_run_asset(
         # Drift is not completion: the target holds those tables as they were at export time
         # until `--changed-only` moves them again.
         logged = {"drifted": "in_progress"}.get(status, status)
-        append_event(log_path(config), make_event(logged, message, run=run, source=source.name))
+        append_event(
+            log_location(config.export_dir),
+            make_event(logged, message, run=run, source=source.name),
+        )
         yield MaterializeResult(
             metadata={
                 "status": status,
@@ -416,7 +420,9 @@ def build_migration_run_asset(
                     ],
                 ),
                 "migration_log": MetadataValue.md(
-                    events_markdown(events_for(log_path(config), run=run, source=source.name))
+                    events_markdown(
+                        events_for(log_location(config.export_dir), run=run, source=source.name)
+                    )
                 ),
             }
         )

@@ -31,6 +31,11 @@ LOG_NAME = "migration_log.json"
 STATUSES = ("started", "in_progress", "completed", "failed", "rolled_back")
 
 
+def log_location(export_dir: Location) -> Location:
+    """The migration log of every source and run exported under `export_dir`."""
+    return export_dir / LOG_NAME
+
+
 @dataclass(frozen=True)
 class MigrationEvent:
     timestamp: str

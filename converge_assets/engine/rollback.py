@@ -14,7 +14,7 @@ import psycopg
 from . import postgres as pq
 from .config import ConvergeConfig, SourceConfig
 from .fk_order import ForeignKeyCycle, load_order
-from .migration_log import append_event, make_event
+from .migration_log import append_event, log_location, make_event
 from .postgres import LoadRecord, PostgresServer
 
 
@@ -121,7 +121,7 @@ def rollback_source(
     skipped = "".join(f"; left {t} as it is ({why})" for t, why in plan.skipped.items())
     counts = ", ".join(f"{r.table}: {r.rows} row(s) (had {r.had})" for r in restored)
     append_event(
-        config.export_dir / "migration_log.json",
+        log_location(config.export_dir),
         make_event(
             "rolled_back",
             f"restored {len(restored)} table(s) of {source.name} to their rows before run "

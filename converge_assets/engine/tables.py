@@ -33,7 +33,7 @@ from .load import (
     load_table,
 )
 from .manifest import ManifestEntry, entry_for, file_sha256, record_table
-from .migration_log import append_event, make_event
+from .migration_log import append_event, log_location, make_event
 from .mysql import MySQLServer, SourceError, discover, server_version, table_sizes
 from .parity import ParityError, ParityResult, SourceFingerprint, content_parity
 from .postgres import (
@@ -82,7 +82,7 @@ class RunFiles:
 
     @property
     def log(self) -> Location:
-        return self.export_dir / "migration_log.json"
+        return log_location(self.export_dir)
 
     @staticmethod
     def file_stem(table: str) -> str:
