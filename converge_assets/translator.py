@@ -91,7 +91,7 @@ class ConvergeTranslator:
         return self.run_files(export_dir, source, run).run_dir
 
     def csv_name(self, table: str) -> str:
-        return f"{RunFiles.file_stem(table)}.csv"
+        return RunFiles.csv_name(table)
 
     def table_step_name(self, source: str, index: int | None = None) -> str:
         """The multi-asset (and step) moving a source's tables; `index` when there are several."""

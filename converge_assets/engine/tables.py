@@ -91,11 +91,16 @@ class RunFiles:
         with `_` made `a/b` and `a_b` write the same CSV file."""
         return table.replace("%", "%25").replace("/", "%2F")
 
-    def csv(self, table: str) -> Location:
-        return self.run_dir / f"{self.file_stem(table)}.csv"
+    @classmethod
+    def csv_name(cls, table: str) -> str:
+        return f"{cls.file_stem(table)}.csv"
 
-    def fingerprint_name(self, table: str) -> str:
-        return f"{self.file_stem(table)}.fingerprint.json"
+    @classmethod
+    def fingerprint_name(cls, table: str) -> str:
+        return f"{cls.file_stem(table)}.fingerprint.json"
+
+    def csv(self, table: str) -> Location:
+        return self.run_dir / self.csv_name(table)
 
 
 # --- outcomes ----------------------------------------------------------------------------------
