@@ -112,7 +112,14 @@ class Snapshot:
             f"{count} NULL value(s) for a NOT NULL PostgreSQL column; no file was written",
         )
 
-    def export(self, path: Location, progress: Progress | None = None) -> ExportResult:
+    def export(
+        self,
+        path: Location,
+        progress: Progress | None = None,
+        tee: Callable[[bytes], None] | None = None,
+    ) -> ExportResult:
+        """Write the CSV file; `tee` receives the same bytes as they are written (a load
+        fed by the export). The file appears under its name only once it is complete."""
         table, plan, db = self.table, self.plan, self.source.mysql_database
         started = time.monotonic()
         started_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -149,6 +156,8 @@ class Snapshot:
             with storage.atomic_writer(path) as out:
                 out.write(header)
                 digest.update(header)
+                if tee:
+                    tee(header)
                 size += len(header)
                 for lines in q.stream_lines(self.conn, q.rows_sql(db, table.name, plan.line_sql())):
                     if None in lines:
@@ -159,6 +168,8 @@ class Snapshot:
                     chunk = b"\n".join(lines)
                     out.write(chunk)
                     digest.update(chunk)
+                    if tee:
+                        tee(chunk)
                     size += len(chunk)
                     now = time.monotonic()
                     if progress and now - last_report >= 5:

@@ -2,9 +2,13 @@
 
 One transaction per table: foreign-key triggers off for this transaction only, the rows about to
 be replaced kept in the rollback store (`converge rollback` puts them back), the table emptied
-without touching any other, `COPY ... FROM STDIN` of the file (hashed while it streams, so a file
-changed after its export is refused), sequences set past the largest value, commit. Any failure
-rolls back: the target keeps what it had, and no backup is recorded.
+without touching any other, `COPY ... FROM STDIN` of the CSV's bytes, sequences set past the largest value, commit. Any
+failure rolls back: the target keeps what it had, and no backup is recorded.
+
+The bytes come from a `Feed`: the CSV file (`file_feed`: hashed while it streams, so a file
+changed after its export is refused), or the export itself as it writes the file (the table
+runner's pipe: one scan of MySQL feeds both, and the load commits only once the file is
+complete, in the manifest and counted).
 
 With `foreign_keys: enforced` (no superuser: no session_replication_role), the source's tables
 load together in one transaction instead, parents first (`load_in_foreign_key_order`).
@@ -26,6 +30,7 @@ from .config import redact
 from .manifest import ManifestEntry
 from .postgres import PostgresServer
 from .refusals import RejectedByPostgres
+from .storage import Location
 from .target_schema import ForeignKey, TargetTable
 
 CHUNK_BYTES = 1 << 20
@@ -50,6 +55,12 @@ class LoadResult:
     sequences: dict[str, int]  # sequence -> next value
 
 
+Write = Callable[[bytes], None]
+# Writes a table's CSV bytes, header first, through the `Write` it is given, then returns the
+# manifest entry that describes them. Raising rolls the load back.
+Feed = Callable[[Write], ManifestEntry]
+
+
 def load_table(
     postgres: PostgresServer,
     database: str,
@@ -62,11 +73,41 @@ def load_table(
     progress: Progress | None = None,
     keep_parents_of: Sequence[ForeignKey] = (),
 ) -> LoadResult:
-    """`keep_parents_of`: foreign keys of tables this source does not load that reference
-    this one; the load is refused if it would leave any of their rows without a parent."""
+    """Load an exported CSV file. `keep_parents_of`: foreign keys of tables this source does
+    not load that reference this one; the load is refused if it would leave any of their rows
+    without a parent."""
     where = f"{source}.{target.name}"
     _check_entry(where, entry)
-    columns = read_header(csv_path)
+    feed = file_feed(csv_path, entry, source, target.name, progress)
+    result, _ = load_rows(
+        postgres,
+        database,
+        target,
+        read_header(csv_path),
+        feed,
+        csv_path,
+        source=source,
+        run=run,
+        keep_parents_of=keep_parents_of,
+    )
+    return result
+
+
+def load_rows(
+    postgres: PostgresServer,
+    database: str,
+    target: TargetTable,
+    columns: list[str],
+    feed: Feed,
+    csv_path: Location,
+    *,
+    source: str,
+    run: str,
+    keep_parents_of: Sequence[ForeignKey] = (),
+) -> tuple[LoadResult, ManifestEntry]:
+    """Load the rows `feed` writes, all or nothing; `csv_path`: the file that holds the same
+    bytes once the feed returns (a refused value's row is read from it)."""
+    where = f"{source}.{target.name}"
     started = time.monotonic()
     with q.reused(postgres, database) as conn:
         try:
@@ -76,7 +117,7 @@ def load_table(
                 cur.execute(q.lock_table(target))
                 q.keep_preload_rows(cur, target, source, run)
                 cur.execute(q.empty_table(target))
-                copied = _copy_file(cur, target, columns, csv_path, entry, where, progress)
+                copied, entry = _copy(cur, target, columns, feed)
                 cur.execute(q.count_rows(target.schema, target.name))
                 count = cur.fetchone()[0]
                 _keep_parents(cur, target, where, keep_parents_of)
@@ -92,7 +133,7 @@ def load_table(
             raise LoadError(
                 f"{where}: {q.error_text(e)}", transient=isinstance(e, psycopg.OperationalError)
             ) from None
-    return LoadResult(target.name, copied, count, time.monotonic() - started, sequences)
+    return LoadResult(target.name, copied, count, time.monotonic() - started, sequences), entry
 
 
 def _check_entry(where: str, entry: ManifestEntry) -> None:
@@ -103,7 +144,7 @@ def _check_entry(where: str, entry: ManifestEntry) -> None:
         )
 
 
-def _rejected(e: psycopg.Error, csv_path: Path) -> RejectedByPostgres:
+def _rejected(e: psycopg.Error, csv_path: Location) -> RejectedByPostgres:
     """A value PostgreSQL refuses: the caller names its row from the CSV record."""
     message = redact(str(e).strip().splitlines()[0])
     if len(message) > 300:  # PostgreSQL quotes the value, which may be megabytes
@@ -111,35 +152,57 @@ def _rejected(e: psycopg.Error, csv_path: Path) -> RejectedByPostgres:
     return RejectedByPostgres.from_copy_error(message, e.diag.context or "", csv_path)
 
 
-def _copy_file(
-    cur: psycopg.Cursor,
-    target: TargetTable,
-    columns: list[str],
-    csv_path: Path,
-    entry: ManifestEntry,
-    where: str,
-    progress: Progress | None,
-) -> int:
-    """COPY the file into the table, hashing it as it streams; the rows COPY reported."""
-    digest = hashlib.sha256()
-    started = last_report = time.monotonic()
-    done = 0
-    with cur.copy(q.copy_from_csv(target, columns)) as copy, csv_path.open("rb") as f:
-        while block := f.read(CHUNK_BYTES):
-            digest.update(block)
-            copy.write(block)
-            done += len(block)
-            now = time.monotonic()
-            if progress and now - last_report >= 5:
-                progress(target.name, done, entry.bytes, now - started)
-                last_report = now
-        # Checked before COPY ends, so a changed file never commits.
+def file_feed(
+    csv_path: Path, entry: ManifestEntry, source: str, table: str, progress: Progress | None = None
+) -> Feed:
+    """The exported file as a feed, hashed as it streams: a file that changed after its
+    export (its sha256 no longer the manifest's) is refused before COPY ends."""
+
+    def feed(write: Write) -> ManifestEntry:
+        where = f"{source}.{table}"
+        digest = hashlib.sha256()
+        started = last_report = time.monotonic()
+        done = 0
+        with csv_path.open("rb") as f:
+            while block := f.read(CHUNK_BYTES):
+                digest.update(block)
+                write(block)
+                done += len(block)
+                now = time.monotonic()
+                if progress and now - last_report >= 5:
+                    progress(table, done, entry.bytes, now - started)
+                    last_report = now
         if digest.hexdigest() != entry.sha256:
             raise LoadError(
                 f"{where}: refused {csv_path.name}: its sha256 no longer matches the "
                 "manifest (the file changed after its export)"
             )
-    return cur.rowcount
+        return entry
+
+    return feed
+
+
+def _copy(
+    cur: psycopg.Cursor, target: TargetTable, columns: list[str], feed: Feed
+) -> tuple[int, ManifestEntry]:
+    """COPY what `feed` writes into the table: the rows COPY reported, and the feed's entry.
+
+    A connection lost mid-COPY does not stop the feed: an export feeding the load still
+    writes its whole CSV, so a re-run loads that file instead of exporting it again."""
+    lost: list[psycopg.Error] = []
+    with cur.copy(q.copy_from_csv(target, columns)) as copy:
+
+        def write(block: bytes) -> None:
+            if not lost:
+                try:
+                    copy.write(block)
+                except psycopg.Error as e:
+                    lost.append(e)
+
+        entry = feed(write)
+        if lost:
+            raise lost[0]
+    return cur.rowcount, entry
 
 
 def _keep_parents(
@@ -231,16 +294,8 @@ def load_in_foreign_key_order(
                     cur.execute(q.empty_table(by_name[current].target))
                 for current in order:
                     item, started = by_name[current], time.monotonic()
-                    where = f"{source}.{current}"
-                    copied = _copy_file(
-                        cur,
-                        item.target,
-                        headers[current],
-                        item.csv_path,
-                        item.entry,
-                        where,
-                        progress,
-                    )
+                    feed = file_feed(item.csv_path, item.entry, source, current, progress)
+                    copied, _ = _copy(cur, item.target, headers[current], feed)
                     cur.execute(q.count_rows(item.target.schema, current))
                     count = cur.fetchone()[0]
                     results[current] = LoadResult(

@@ -225,6 +225,26 @@ def _lines(mconn, query: str, table: Table) -> Iterator[list[bytes]]:
 # --- the PostgreSQL side, after the load ------------------------------------------------------
 
 
+def target_sums(
+    postgres: PostgresServer, source: SourceConfig, table: Table, schema: str, plan: TablePlan
+) -> tuple[Buckets, Buckets]:
+    """The PostgreSQL side: one scan of the loaded table gives both its digests' and its
+    jsonb's bucket sums."""
+    pg = _digests(table, plan, mysql_side=False)
+    jsonb = [c.column for c in _jsonb(plan)]
+    sums, json_sums = {}, {}
+    with pq.reused(postgres, source.postgres_database) as pconn:
+        pconn.execute(pq.hash_aggregation())
+        for b, n, s, *j in pconn.execute(
+            pq.parity_buckets(schema, table.name, pg.key, pg.row, BUCKETS, jsonb, pg.uuid_key)
+        ):
+            sums[int(b)] = (int(n), int(s))
+            if j:
+                json_sums[int(b)] = (int(n), int(j[0]))
+        pconn.rollback()
+    return sums, json_sums
+
+
 def content_parity(
     mysql: MySQLServer,
     postgres: PostgresServer,
@@ -233,7 +253,10 @@ def content_parity(
     schema: str,
     plan: TablePlan,
     fingerprint: SourceFingerprint,
+    target: tuple[Buckets, Buckets] | None = None,
 ) -> ParityResult:
+    """Compare the export's fingerprint with the loaded table's `target_sums` (taken now if
+    not given: the caller may take them while the fingerprint is still being computed)."""
     if fingerprint.plan != plan_digest(table, plan):
         raise ParityError(
             f"{source.name}.{table.name}: the export's fingerprint was taken under another "
@@ -242,17 +265,7 @@ def content_parity(
     pg = _digests(table, plan, mysql_side=False)
     jsonb = [c.column for c in _jsonb(plan)]
     mine, mine_json = fingerprint.buckets, fingerprint.json_buckets
-    with pq.reused(postgres, source.postgres_database) as pconn:
-        # One scan of the loaded table gives both its digests' and its jsonb's sums.
-        theirs, theirs_json = {}, {}
-        pconn.execute(pq.hash_aggregation())
-        for b, n, s, *j in pconn.execute(
-            pq.parity_buckets(schema, table.name, pg.key, pg.row, BUCKETS, jsonb, pg.uuid_key)
-        ):
-            theirs[int(b)] = (int(n), int(s))
-            if j:
-                theirs_json[int(b)] = (int(n), int(j[0]))
-        pconn.rollback()
+    theirs, theirs_json = target or target_sums(postgres, source, table, schema, plan)
     differing = sorted(
         b
         for b in set(mine) | set(theirs) | set(mine_json) | set(theirs_json)
