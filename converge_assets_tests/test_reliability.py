@@ -30,6 +30,7 @@ from dagster._core.definitions.reconstruct import ReconstructableRepository
 from psycopg import sql
 
 from converge_assets.engine.config import load_config
+from converge_assets.engine.manifest import entry_for, file_sha256
 from converge_assets.runner import run_source
 from converge_assets_tests.conftest import converge_env, into_the_next_second, postgres_connect
 
@@ -175,6 +176,28 @@ def test_load_killed_mid_copy_keeps_the_targets_previous_rows(make_source, dagst
     code, out = finish(start_converge(source, dagster_home, "run", "--source", "src", "--run", "r1", "--only-failed"))  # fmt: skip
     assert code == 0, out
     assert source.postgres("SELECT count(*) FROM big") == [(BIG_ROWS,)]
+
+
+def test_the_export_feeds_the_load_which_commits_only_with_the_whole_csv(make_source, dagster_home):
+    """One scan of MySQL feeds both the file and COPY; the load commits only once the CSV is
+    complete under its final name and in the manifest."""
+    source = make_source(MYSQL_DDL, POSTGRES_DDL)
+    fill_big(source)
+    run_dir = source.run_dir("r1")
+    process = start_converge(source, dagster_home, "run", "--source", "src", "--run", "r1")
+    try:
+        wait_until(lambda: copy_progress(source) > 20_000, what="COPY to be under way")
+        assert not (run_dir / "big.csv").exists()  # the export is still writing it
+        assert entry_for(run_dir, "big") is None
+    except BaseException:
+        kill(process)
+        raise
+    code, out = finish(process)
+    assert code == 0, out
+    entry = entry_for(run_dir, "big")
+    assert (entry.rows, entry.snapshot_rows) == (BIG_ROWS, BIG_ROWS)
+    assert file_sha256(run_dir / "big.csv")[0] == entry.sha256
+    assert source.postgres("SELECT count(*), max(id) FROM big") == [(BIG_ROWS, BIG_ROWS)]
 
 
 # --- servers failing under a run in this process -------------------------------------------------

@@ -29,13 +29,15 @@ from .load import (
     LoadItem,
     LoadResult,
     SourceLoadFailed,
+    Write,
     load_in_foreign_key_order,
+    load_rows,
     load_table,
 )
 from .manifest import ManifestEntry, entry_for, file_sha256, record_table
 from .migration_log import append_event, log_location, make_event
 from .mysql import MySQLServer, SourceError, discover, server_version, table_sizes
-from .parity import ParityError, ParityResult, SourceFingerprint, content_parity
+from .parity import ParityError, ParityResult, SourceFingerprint, content_parity, target_sums
 from .postgres import (
     PostgresServer,
     TargetError,
@@ -340,6 +342,16 @@ class TableRunner:
         )
 
 
+@dataclass
+class _RunningExport:
+    """A table's export in its snapshot's helper thread: the CSV (`exported`), the load it
+    feeds (`loaded`: None when it feeds none) and then the content fingerprint."""
+
+    exported: Future[tuple[ExportResult, ManifestEntry]]
+    loaded: Future[tuple[LoadResult, ManifestEntry]] | None
+    fingerprint: Future[SourceFingerprint]
+
+
 class _TableSteps:
     """One runner's per-table work, sharing the live preflight's targets and plans."""
 
@@ -356,83 +368,120 @@ class _TableSteps:
         self.targets, self.plans, self.moved, self.export_info = targets, plans, moved, export_info
 
     def migrate(self, work: TableWork, emit: Emit) -> None:
-        """Export then load one table, emitting each outcome as soon as it exists."""
-        table, plan = work.table, self.plans[work.table.name]
-        fingerprint = self.prepare(work, emit)
+        """Export and load one table, emitting each outcome as soon as it exists. When both
+        run, the export feeds the load as it writes the CSV: one scan of MySQL, and the load
+        commits once the file is complete, in the manifest and counted."""
+        table, plan = work.table, self.plan(work)
+        running = self.export(table, plan, feeds_load=work.load) if work.export else None
+        if running:
+            emit(Exported(table, running.exported.result()[0]))
         if not work.load:
-            if fingerprint is not None:
-                fingerprint.result()  # its failure is the table's
+            if running:
+                running.fingerprint.result()  # its failure is the table's
             return
         target = self.targets[table.name]
-        guarded = foreign_keys_into(self.targets, table.name, self.moved)
-        entry = self.r.exported_entry(table.name)
         try:
-            result = load_table(
-                self.r.postgres,
-                self.r.source.postgres_database,
-                target,
-                self.r.files.run_dir / entry.file,
-                entry,
-                source=self.r.source.name,
-                run=self.r.run,
-                progress=self.r.progress("loading", "bytes"),
-                keep_parents_of=guarded,
-            )
+            if running and running.loaded:
+                result, entry = running.loaded.result()
+            else:
+                entry = self.r.exported_entry(table.name)
+                result = load_table(
+                    self.r.postgres,
+                    self.r.source.postgres_database,
+                    target,
+                    self.r.files.run_dir / entry.file,
+                    entry,
+                    source=self.r.source.name,
+                    run=self.r.run,
+                    progress=self.r.progress("loading", "bytes"),
+                    keep_parents_of=foreign_keys_into(self.targets, table.name, self.moved),
+                )
         except RejectedByPostgres as e:
             refused = diagnose_load(self.r.mysql, self.r.source, table, plan, e)
             raise ValueRefused(refused) from None
         emit(Loaded(table, target, result, entry, self.r.files.run_dir / entry.file))
-        emit(self.verify(table, plan, fingerprint))
+        emit(self.verify(table, plan, running.fingerprint if running else None))
 
-    def prepare(self, work: TableWork, emit: Emit) -> Future[SourceFingerprint] | None:
-        """The table's preflight verdict, then its export if selected: the fingerprint being
-        taken in the export's snapshot (None without an export)."""
+    def plan(self, work: TableWork) -> TablePlan:
+        """The table's plan; a table its live preflight blocked raises why."""
         plan = self.plans[work.table.name]
         if isinstance(plan, Exception):
             raise plan
+        return plan
+
+    def prepare(self, work: TableWork, emit: Emit) -> Future[SourceFingerprint] | None:
+        """The table's preflight verdict, then its export if selected, with no load: the
+        fingerprint being taken in the export's snapshot (None without an export)."""
+        plan = self.plan(work)
         if not work.export:
             return None
-        result, fingerprint = self.export(work.table, plan)
-        if result.rows != result.snapshot_rows:
-            raise ExportMiscounted(
-                f"{self.r.source.name}.{work.table.name}: the CSV has {result.rows} rows, MySQL "
-                f"counted {result.snapshot_rows} in the same snapshot; not loaded"
-            )
-        emit(Exported(work.table, result))
-        return fingerprint
+        running = self.export(work.table, plan, feeds_load=False)
+        emit(Exported(work.table, running.exported.result()[0]))
+        return running.fingerprint
 
-    def export(
-        self, table: Table, plan: TablePlan
-    ) -> tuple[ExportResult, Future[SourceFingerprint]]:
-        """Write the CSV in the table's snapshot. Returns once the file is in place; the
-        content fingerprint is still being taken in that snapshot, overlapping the load."""
+    def export(self, table: Table, plan: TablePlan, feeds_load: bool) -> _RunningExport:
+        """Write the CSV in the table's snapshot (into the load as well, if `feeds_load`),
+        then take the content fingerprint in that snapshot, overlapping what follows."""
         files, run_dir = self.r.files, self.r.files.run_dir
         path = files.csv(table.name)
-        exported: Future[ExportResult] = Future()
+        running = _RunningExport(Future(), Future() if feeds_load else None, Future())
+
+        def write_csv(snapshot: Snapshot, tee: Write | None = None) -> ManifestEntry:
+            result = snapshot.export(path, self.r.progress("exporting", "rows"), tee)
+            entry = ManifestEntry(
+                file=path.name,
+                rows=result.rows,
+                columns=",".join(table.column_names),
+                bytes=result.bytes,
+                sha256=result.sha256,
+                exported_at=result.started_at,
+                snapshot_rows=result.snapshot_rows,
+                auto_increment=result.auto_increment,
+                source_update_time=result.source_update_time,
+            )
+            record_table(run_dir, table.name, entry, self.export_info)
+            if result.rows != result.snapshot_rows:
+                raise ExportMiscounted(
+                    f"{self.r.source.name}.{table.name}: the CSV has {result.rows} rows, MySQL "
+                    f"counted {result.snapshot_rows} in the same snapshot; not loaded"
+                )
+            running.exported.set_result((result, entry))
+            return entry
+
+        def load_while_exporting(snapshot: Snapshot) -> tuple[LoadResult, ManifestEntry]:
+            return load_rows(
+                self.r.postgres,
+                self.r.source.postgres_database,
+                self.targets[table.name],
+                table.column_names,
+                lambda write: write_csv(snapshot, write),
+                path,
+                source=self.r.source.name,
+                run=self.r.run,
+                keep_parents_of=foreign_keys_into(self.targets, table.name, self.moved),
+            )
 
         def export_then_fingerprint() -> SourceFingerprint:
             try:
                 not_null = tuple(not_null_suspects(table, self.targets[table.name]))
                 with Snapshot(self.r.mysql, self.r.source, table, plan, not_null) as snapshot:
-                    result = snapshot.export(path, self.r.progress("exporting", "rows"))
-                    entry = ManifestEntry(
-                        file=path.name,
-                        rows=result.rows,
-                        columns=",".join(table.column_names),
-                        bytes=result.bytes,
-                        sha256=result.sha256,
-                        exported_at=result.started_at,
-                        snapshot_rows=result.snapshot_rows,
-                        auto_increment=result.auto_increment,
-                        source_update_time=result.source_update_time,
-                    )
-                    record_table(run_dir, table.name, entry, self.export_info)
-                    exported.set_result(result)
+                    if running.loaded is None:
+                        write_csv(snapshot)
+                    else:
+                        try:
+                            running.loaded.set_result(load_while_exporting(snapshot))
+                        except Exception as e:
+                            if not running.exported.done():
+                                raise
+                            # The CSV is whole: a re-run loads it, against this fingerprint.
+                            running.loaded.set_exception(e)
                     fingerprint = snapshot.fingerprint(self.r.postgres)
             except BaseException as e:
-                if not exported.done():
-                    exported.set_exception(e)
+                for future in (running.exported, running.loaded):
+                    if future is not None and not future.done():
+                        future.set_exception(e)
                 raise
+            entry = running.exported.result()[1]
             name = files.fingerprint_name(table.name)
             sha = fingerprint.write(run_dir / name)
             record_table(
@@ -443,28 +492,31 @@ class _TableSteps:
             )
             return fingerprint
 
-        fingerprint = self.helpers.submit(export_then_fingerprint)
-        return exported.result(), fingerprint
+        running.fingerprint = self.helpers.submit(export_then_fingerprint)
+        return running
 
     def verify(
         self, table: Table, plan: TablePlan, fingerprint: Future[SourceFingerprint] | None
     ) -> Verified:
-        """Content parity of a committed load."""
+        """Content parity of a committed load: the loaded table's sums are taken while the
+        export's snapshot may still be taking the MySQL side."""
         taken = "in the export's snapshot"
         try:
+            schema = self.targets[table.name].schema
+            loaded = target_sums(self.r.postgres, self.r.source, table, schema, plan)
             if fingerprint is not None:
                 source_side = fingerprint.result()
             else:
                 source_side, taken = self.r.stored_fingerprint(table, plan)
-            target = self.targets[table.name]
             parity = content_parity(
                 self.r.mysql,
                 self.r.postgres,
                 self.r.source,
                 table,
-                target.schema,
+                schema,
                 plan,
                 source_side,
+                loaded,
             )
         except ParityError as e:
             return Verified(table, None, str(e), taken)
