@@ -43,7 +43,12 @@ from .peers import PGLOADER_SETTINGS, measure_pgloader, pgloader_command
 
 BENCH_DIR = Path(__file__).resolve().parent
 CONVERGE_CONFIG = BENCH_DIR / "converge.yaml"  # the scale shape's, for benchmarks.cutover
-SYSTEMS = ("converge", "converge-ref", "pgloader", "raw", "raw-pipe")
+SYSTEMS = ("converge", "converge-ref", "converge-empty", "pgloader", "raw", "raw-pipe")
+# converge-empty: converge on the same schema with every table empty (a schema-only copy of the
+# MySQL database): its fixed cost (process start, the Dagster run, every table's assets, checks
+# and statements) with no row to move. Beside pgloader moving every row, it bounds the ratio any
+# change to the data path can reach.
+EMPTY_SUFFIX = "_empty"
 SHAPES = ("scale", "kratos", "alkemio", "many")
 MiB = 1024 * 1024
 
@@ -191,8 +196,9 @@ def converge_config(shape: Shape, work: Path, system: str = "converge") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "converge.yaml"
     excluded = ", ".join(shape.excluded)
+    source = shape.mysql_database + (EMPTY_SUFFIX if system == "converge-empty" else "")
     path.write_text(
-        f"sources:\n  {shape.name}:\n    mysql_database: {shape.mysql_database}\n"
+        f"sources:\n  {shape.name}:\n    mysql_database: {source}\n"
         f"    postgres_database: {shape.database(system)}\n    exclude: [{excluded}]\n"
     )
     return path
@@ -232,6 +238,27 @@ def run_converge(
     else:
         details["parity_note"] = redact(parity.tail(6))
     return Outcome("converge", True, m, details=details)
+
+
+def create_empty_copy(shape: Shape) -> None:
+    """The shape's MySQL database again, every table empty: `CREATE TABLE ... LIKE` each."""
+    source, copy = shape.mysql_database, shape.mysql_database + EMPTY_SUFFIX
+    with ds.mysql_connect(mysql_server()) as conn, conn.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS `{copy}`")
+        cur.execute(f"CREATE DATABASE `{copy}`")
+        cur.execute(
+            "SELECT TABLE_NAME FROM information_schema.TABLES "
+            "WHERE TABLE_SCHEMA = %s AND TABLE_TYPE = 'BASE TABLE'",
+            (source,),
+        )
+        for (table,) in cur.fetchall():
+            cur.execute(f"CREATE TABLE `{copy}`.`{table}` LIKE `{source}`.`{table}`")
+
+
+def empty_target_problems(database: str, tables: list[str]) -> list[str]:
+    with ds.postgres_connect(postgres_server(), database) as conn:
+        counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    return [f"{t}: {n} rows, the empty copy has none" for t, n in counts.items() if n]
 
 
 def run_pgloader(shape: Shape, work: Path, database: str, label: str) -> Outcome:
@@ -350,6 +377,21 @@ def report(shape: Shape, runs: dict[str, list[Outcome]], rows: int, data: int) -
             f"converge/{peer}: {conv / medians[peer]:.2f}x "
             f"(per round: {', '.join(per_round)}){target}"
         )
+    if conv is not None and "pgloader" in medians:
+        ms = [o.measurement for o in runs["converge"] if o.available and o.measurement]
+        busy = _median([m.cpu_seconds + m.mysql_cpu_seconds + m.postgres_cpu_seconds for m in ms])
+        cores = os.cpu_count() or 1
+        lines.append(
+            f"converge's CPU (own + servers) {busy:.1f} s / {cores} cores = {busy / cores:.1f} s: "
+            f"its wall time were every core busy throughout, {busy / cores / medians['pgloader']:.2f}x "
+            "pgloader's"
+        )
+    if "converge-empty" in medians and "pgloader" in medians:
+        floor = medians["converge-empty"] / medians["pgloader"]
+        lines.append(
+            f"converge-empty/pgloader: {floor:.2f}x (converge moving no row at all, against "
+            f"pgloader moving every row: no change to the data path gets converge below this)"
+        )
     parities = [o.details["parity"] for o in runs.get("converge", []) if "parity" in o.details]
     if parities and conv:
         p = {k: _median([x[k] for x in parities]) for k in parities[0] if k != "failed"}
@@ -458,11 +500,16 @@ def main(argv: list[str] | None = None) -> int:
                     outcome = run_converge(
                         shape, work, f"{label}-{stamp}", system, args.reference_tree
                     )
+                elif system == "converge-empty":
+                    create_empty_copy(shape)
+                    outcome = run_converge(shape, work, f"{label}-{stamp}", system)
                 elif system == "pgloader":
                     outcome = run_pgloader(shape, work, database, label)
                 else:
                     outcome = run_raw(shape, work, database, system, args.jobs, label)
-                if outcome.available:
+                if outcome.available and system == "converge-empty":
+                    outcome.problems = empty_target_problems(database, list(expected))
+                elif outcome.available:
                     outcome.problems = verify(shape, database, expected)
                 m = outcome.measurement
                 print(
