@@ -243,3 +243,28 @@ def test_a_step_per_table_gives_the_same_assets(source, instance):
     assert result.success
     assert source.postgres("SELECT count(*) FROM parent") == [(len(AWKWARD),)]
     assert source.postgres("SELECT count(*) FROM child") == [(len(AWKWARD),)]
+
+
+def test_a_long_table_reports_rows_done_rate_and_eta_on_the_run_page(
+    make_source, instance, monkeypatch
+):
+    monkeypatch.setattr("converge_assets.engine.tables.PROGRESS_SECONDS", 0.05)
+    source = make_source(
+        "CREATE TABLE `big` (`id` int NOT NULL PRIMARY KEY, `body` varchar(200) NULL);"
+        "INSERT INTO `big` SELECT seq, REPEAT('x', 150) FROM seq_1_to_200000;",
+        "CREATE TABLE big (id int PRIMARY KEY, body varchar(200));",
+    )
+    result = source.migrate(instance)
+    assert result.success
+    lines = [e.user_message for e in instance.all_logs(result.run_id) if e.user_message]
+    progress = [
+        line
+        for line in lines
+        if re.fullmatch(
+            r"exporting and loading src\.big: [\d,]+/200,000 rows \(\d+%\), [\d,]+ rows/s, ETA \d+s",
+            line,
+        )
+    ]
+    assert progress, "\n".join(lines)
+    done = [int(re.search(r": ([\d,]+)/", line).group(1).replace(",", "")) for line in progress]
+    assert done == sorted(done) and 0 < done[0] < 200_000

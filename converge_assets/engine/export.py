@@ -23,7 +23,9 @@ from .parity import SourceFingerprint, source_fingerprint
 from .refusals import RefusedValue, diagnose_export, key_columns
 from .storage import Location
 
-Progress = Callable[[str, int, int, float], None]  # (table, rows done, rows total, seconds)
+# (table, rows done, rows total, seconds), after every chunk: the receiver decides how often
+# to show it.
+Progress = Callable[[str, int, int, float], None]
 
 
 class ExportError(Exception):
@@ -152,7 +154,6 @@ class Snapshot:
             header = csv_header(table.column_names)
             rows = 0
             size = 0
-            last_report = started
             with storage.atomic_writer(path) as out:
                 out.write(header)
                 digest.update(header)
@@ -171,10 +172,8 @@ class Snapshot:
                     if tee:
                         tee(chunk)
                     size += len(chunk)
-                    now = time.monotonic()
-                    if progress and now - last_report >= 5:
-                        progress(table.name, rows, snapshot_rows, now - started)
-                        last_report = now
+                    if progress:
+                        progress(table.name, rows, snapshot_rows, time.monotonic() - started)
                 if refused:  # raised inside: the writer leaves no file
                     raise diagnose_export(self.mysql, self.source, table, plan)
         except OSError as e:

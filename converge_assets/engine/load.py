@@ -35,7 +35,8 @@ from .target_schema import ForeignKey, TargetTable
 
 CHUNK_BYTES = 1 << 20
 
-Progress = Callable[[str, int, int, float], None]  # (table, bytes done, bytes total, seconds)
+# (table, bytes done, bytes total, seconds), after every block (export.Progress)
+Progress = Callable[[str, int, int, float], None]
 
 
 class LoadError(Exception):
@@ -161,17 +162,15 @@ def file_feed(
     def feed(write: Write) -> ManifestEntry:
         where = f"{source}.{table}"
         digest = hashlib.sha256()
-        started = last_report = time.monotonic()
+        started = time.monotonic()
         done = 0
         with csv_path.open("rb") as f:
             while block := f.read(CHUNK_BYTES):
                 digest.update(block)
                 write(block)
                 done += len(block)
-                now = time.monotonic()
-                if progress and now - last_report >= 5:
-                    progress(table, done, entry.bytes, now - started)
-                    last_report = now
+                if progress:
+                    progress(table, done, entry.bytes, time.monotonic() - started)
         if digest.hexdigest() != entry.sha256:
             raise LoadError(
                 f"{where}: refused {csv_path.name}: its sha256 no longer matches the "

@@ -59,6 +59,9 @@ from .storage import Location
 from .target_schema import TargetTable
 
 TOOL_VERSION = "0.1.0"
+# A long table's progress line (rows done, rows/s, ETA) at most this often: each is an event
+# Dagster stores.
+PROGRESS_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -294,7 +297,13 @@ class TableRunner:
         return targets, plans
 
     def progress(self, verb: str, unit: str) -> Callable[[str, int, int, float], None]:
+        """One table's progress reporter: a line every PROGRESS_SECONDS of its work."""
+        shown = [0.0]
+
         def report(table: str, done: int, total: int, seconds: float) -> None:
+            if seconds - shown[0] < PROGRESS_SECONDS:
+                return
+            shown[0] = seconds
             rate = done / seconds if seconds else 0
             eta = (total - done) / rate if rate and total > done else 0
             pct = f"{100 * done / total:.0f}%" if total else "?"
@@ -427,7 +436,8 @@ class _TableSteps:
         running = _RunningExport(Future(), Future() if feeds_load else None, Future())
 
         def write_csv(snapshot: Snapshot, tee: Write | None = None) -> ManifestEntry:
-            result = snapshot.export(path, self.r.progress("exporting", "rows"), tee)
+            verb = "exporting and loading" if tee else "exporting"
+            result = snapshot.export(path, self.r.progress(verb, "rows"), tee)
             entry = ManifestEntry(
                 file=path.name,
                 rows=result.rows,
