@@ -2,8 +2,9 @@
 
 One transaction per table: foreign-key triggers off for this transaction only, the rows about to
 be replaced kept in the rollback store (`converge rollback` puts them back), the table emptied
-without touching any other, `COPY ... FROM STDIN` of the CSV's bytes, sequences set past the largest value, commit. Any
-failure rolls back: the target keeps what it had, and no backup is recorded.
+without touching any other, `COPY ... FROM STDIN` of the CSV's bytes, sequences set past the
+largest value, commit. Any failure rolls back: the target keeps what it had, and no backup is
+recorded.
 
 The bytes come from a `Feed`: the CSV file (`file_feed`: hashed while it streams, so a file
 changed after its export is refused), or the export itself as it writes the file (the table
