@@ -130,15 +130,7 @@ def main(argv: list[str] | None = None) -> int:
                     r = export_table(mysql, source, table, plan, path)
                     export_s = time.monotonic() - started
                     sizes[t.name] = r.bytes
-                    entry = ManifestEntry(
-                        file=path.name,
-                        rows=r.rows,
-                        columns=",".join(table.column_names),
-                        bytes=r.bytes,
-                        sha256=r.sha256,
-                        exported_at=r.started_at,
-                        snapshot_rows=r.snapshot_rows,
-                    )
+                    entry = r.manifest_entry(table.column_names)
                     types = {c.name: c.data_type for c in target.columns}
 
                     # Each pair of runs takes turns going first.

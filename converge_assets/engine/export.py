@@ -18,6 +18,7 @@ from . import storage
 from .catalog import Table
 from .config import SourceConfig
 from .conversion import TablePlan, quote_mysql
+from .manifest import ManifestEntry
 from .mysql import MySQLServer
 from .parity import SourceFingerprint, source_fingerprint
 from .refusals import RefusedValue, diagnose_export, key_columns
@@ -45,6 +46,20 @@ class ExportResult:
     auto_increment: int | None
     source_update_time: str | None
     conversions: dict[str, int] = field(default_factory=dict)
+
+    def manifest_entry(self, columns: list[str]) -> ManifestEntry:
+        """The manifest's entry for this export's file (the fingerprint is added later)."""
+        return ManifestEntry(
+            file=self.path.name,
+            rows=self.rows,
+            columns=",".join(columns),
+            bytes=self.bytes,
+            sha256=self.sha256,
+            exported_at=self.started_at,
+            snapshot_rows=self.snapshot_rows,
+            auto_increment=self.auto_increment,
+            source_update_time=self.source_update_time,
+        )
 
 
 def csv_header(columns: list[str]) -> bytes:

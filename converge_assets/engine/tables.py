@@ -438,17 +438,7 @@ class _TableSteps:
         def write_csv(snapshot: Snapshot, tee: Write | None = None) -> ManifestEntry:
             verb = "exporting and loading" if tee else "exporting"
             result = snapshot.export(path, self.r.progress(verb, "rows"), tee)
-            entry = ManifestEntry(
-                file=path.name,
-                rows=result.rows,
-                columns=",".join(table.column_names),
-                bytes=result.bytes,
-                sha256=result.sha256,
-                exported_at=result.started_at,
-                snapshot_rows=result.snapshot_rows,
-                auto_increment=result.auto_increment,
-                source_update_time=result.source_update_time,
-            )
+            entry = result.manifest_entry(table.column_names)
             record_table(run_dir, table.name, entry, self.export_info)
             if result.rows != result.snapshot_rows:
                 raise ExportMiscounted(
