@@ -433,7 +433,8 @@ class _TableSteps:
         then take the content fingerprint in that snapshot, overlapping what follows."""
         files, run_dir = self.r.files, self.r.files.run_dir
         path = files.csv(table.name)
-        running = _RunningExport(Future(), Future() if feeds_load else None, Future())
+        exported: Future[tuple[ExportResult, ManifestEntry]] = Future()
+        loaded: Future[tuple[LoadResult, ManifestEntry]] | None = Future() if feeds_load else None
 
         def write_csv(snapshot: Snapshot, tee: Write | None = None) -> ManifestEntry:
             verb = "exporting and loading" if tee else "exporting"
@@ -445,7 +446,7 @@ class _TableSteps:
                     f"{self.r.source.name}.{table.name}: the CSV has {result.rows} rows, MySQL "
                     f"counted {result.snapshot_rows} in the same snapshot; not loaded"
                 )
-            running.exported.set_result((result, entry))
+            exported.set_result((result, entry))
             return entry
 
         def load_while_exporting(snapshot: Snapshot) -> tuple[LoadResult, ManifestEntry]:
@@ -465,23 +466,23 @@ class _TableSteps:
             try:
                 not_null = tuple(not_null_suspects(table, self.targets[table.name]))
                 with Snapshot(self.r.mysql, self.r.source, table, plan, not_null) as snapshot:
-                    if running.loaded is None:
+                    if loaded is None:
                         write_csv(snapshot)
                     else:
                         try:
-                            running.loaded.set_result(load_while_exporting(snapshot))
+                            loaded.set_result(load_while_exporting(snapshot))
                         except Exception as e:
-                            if not running.exported.done():
+                            if not exported.done():
                                 raise
                             # The CSV is whole: a re-run loads it, against this fingerprint.
-                            running.loaded.set_exception(e)
+                            loaded.set_exception(e)
                     fingerprint = snapshot.fingerprint(self.r.postgres)
             except BaseException as e:
-                for future in (running.exported, running.loaded):
+                for future in (exported, loaded):
                     if future is not None and not future.done():
                         future.set_exception(e)
                 raise
-            entry = running.exported.result()[1]
+            entry = exported.result()[1]
             name = files.fingerprint_name(table.name)
             sha = fingerprint.write(run_dir / name)
             record_table(
@@ -492,8 +493,7 @@ class _TableSteps:
             )
             return fingerprint
 
-        running.fingerprint = self.helpers.submit(export_then_fingerprint)
-        return running
+        return _RunningExport(exported, loaded, self.helpers.submit(export_then_fingerprint))
 
     def verify(
         self, table: Table, plan: TablePlan, fingerprint: Future[SourceFingerprint] | None
