@@ -472,7 +472,8 @@ class _TableSteps:
                         try:
                             loaded.set_result(load_while_exporting(snapshot))
                         except Exception as e:
-                            if not exported.done():
+                            # A refused value's CSV is exported again: no fingerprint for it.
+                            if not exported.done() or isinstance(e, RejectedByPostgres):
                                 raise
                             # The CSV is whole: a re-run loads it, against this fingerprint.
                             loaded.set_exception(e)
